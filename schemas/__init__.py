@@ -1,0 +1,29 @@
+"""The Parquet schemas: the one place where column names are defined. Everything else imports them."""
+
+from schemas.common import IMAGE_TYPE, schema_name, schema_version
+from schemas.curated import CURATED, SYNTHETIC_CAPTION
+from schemas.io import expand, iter_batches, iter_records, read_schema, read_table, to_table, write_table
+from schemas.pairs import PAIRS
+from schemas.rejects import REJECTS, Reject
+from schemas.validate import SchemaError, check_schema, conform
+
+__all__ = [
+    "CURATED",
+    "IMAGE_TYPE",
+    "PAIRS",
+    "REJECTS",
+    "SYNTHETIC_CAPTION",
+    "Reject",
+    "SchemaError",
+    "check_schema",
+    "conform",
+    "expand",
+    "iter_batches",
+    "iter_records",
+    "read_schema",
+    "read_table",
+    "schema_name",
+    "schema_version",
+    "to_table",
+    "write_table",
+]

@@ -1,0 +1,28 @@
+"""Pieces shared by every table: the image column type and the schema version stamp."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+# Hugging Face `datasets` reads a struct<bytes, path> column as an `Image` feature unchanged.
+IMAGE_TYPE = pa.struct([pa.field("bytes", pa.binary()), pa.field("path", pa.string())])
+
+NAME_KEY = b"capfilt.schema"
+VERSION_KEY = b"capfilt.schema_version"
+
+
+def stamped(name: str, version: int, fields: list[pa.Field]) -> pa.Schema:
+    """A schema carrying its table name and version in the Parquet metadata."""
+    return pa.schema(fields, metadata={NAME_KEY: name.encode(), VERSION_KEY: str(version).encode()})
+
+
+def schema_name(schema: pa.Schema) -> str | None:
+    meta = schema.metadata or {}
+    value = meta.get(NAME_KEY)
+    return value.decode() if value else None
+
+
+def schema_version(schema: pa.Schema) -> int | None:
+    meta = schema.metadata or {}
+    value = meta.get(VERSION_KEY)
+    return int(value) if value else None

@@ -1,0 +1,100 @@
+"""Reading and writing our tables as Parquet on any fsspec path (local, gs://, s3://)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas.validate import SchemaError, check_schema, conform
+
+# Written next to the final name and renamed at the end, so a crash never leaves a file that looks final.
+IN_PROGRESS_SUFFIX = ".inprogress"
+
+
+def expand(patterns: str | Iterable[str]) -> list[str]:
+    """Expand one glob or a comma-separated list of globs into sorted file paths (fsspec URLs kept).
+
+    A pattern that matches nothing is an error naming that pattern, never an empty run.
+    """
+    if isinstance(patterns, str):
+        patterns = [p for p in patterns.split(",") if p.strip()]
+    found: list[str] = []
+    for pattern in patterns:
+        pattern = pattern.strip()
+        fs, _, paths = fsspec.get_fs_token_paths(pattern)
+        if not paths:
+            raise FileNotFoundError(f"no file matches {pattern!r}")
+        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        for path in sorted(paths):
+            if fs.isdir(path):
+                raise IsADirectoryError(f"{path!r} is a directory; give a glob such as '{path}/*.parquet'")
+            found.append(path if protocol in ("file", "local") else f"{protocol}://{path}")
+    return found
+
+
+def _open_parquet(path: str) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(fsspec.open(path, "rb").open())
+    except FileNotFoundError:
+        raise
+    except (pa.ArrowInvalid, OSError) as error:
+        raise SchemaError(f"{path}: not a readable Parquet file ({error})") from error
+
+
+def read_schema(path: str) -> pa.Schema:
+    return _open_parquet(path).schema_arrow
+
+
+def read_table(path: str, schema: pa.Schema) -> pa.Table:
+    """Read a whole file, checked and conformed to `schema`."""
+    parquet = _open_parquet(path)
+    check_schema(parquet.schema_arrow, schema, path)
+    return conform(parquet.read(columns=schema.names), schema, path)
+
+
+def iter_batches(path: str, schema: pa.Schema, batch_size: int = 256) -> Iterator[pa.Table]:
+    """Stream a file in record batches, each conformed to `schema`. Checks columns before reading rows."""
+    parquet = _open_parquet(path)
+    check_schema(parquet.schema_arrow, schema, path)
+    for batch in parquet.iter_batches(batch_size=batch_size, columns=schema.names):
+        yield conform(pa.Table.from_batches([batch]), schema, path)
+
+
+def iter_records(path: str, schema: pa.Schema, batch_size: int = 256) -> Iterator[dict]:
+    for table in iter_batches(path, schema, batch_size):
+        yield from table.to_pylist()
+
+
+def to_table(records: Iterable[dict], schema: pa.Schema) -> pa.Table:
+    """Build a table from row dicts; a missing nullable key becomes null, an unknown key is an error."""
+    rows = list(records)
+    allowed = set(schema.names)
+    for row in rows:
+        extra = set(row) - allowed
+        if extra:
+            raise SchemaError(f"record {row.get('key')!r} has columns not in the schema: {sorted(extra)}")
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def write_table(table: pa.Table | Iterable[dict], schema: pa.Schema, path: str) -> str:
+    """Write atomically: to a temporary name beside `path`, then rename. Returns `path`."""
+    if not isinstance(table, pa.Table):
+        table = to_table(table, schema)
+    table = conform(table, schema, path)
+    fs, _, (target,) = fsspec.get_fs_token_paths(path)
+    parent = target.rsplit("/", 1)[0] if "/" in target else "."
+    fs.makedirs(parent, exist_ok=True)
+    temporary = f"{target}{IN_PROGRESS_SUFFIX}-{uuid.uuid4().hex[:8]}"
+    try:
+        with fs.open(temporary, "wb") as handle:
+            pq.write_table(table, handle, compression="zstd")
+        fs.mv(temporary, target)
+    except BaseException:
+        if fs.exists(temporary):
+            fs.rm(temporary)
+        raise
+    return path

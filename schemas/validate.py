@@ -1,0 +1,75 @@
+"""Checking a table against one of our schemas, with one clear message naming file and column."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+
+class SchemaError(ValueError):
+    """A file or table does not match the schema it is read as."""
+
+
+def _family(t: pa.DataType):
+    """A comparable description of a type that ignores width and offset size (int32 vs int64, ...)."""
+    if pa.types.is_null(t):
+        return "null"
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_floating(t):
+        return "float"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "string"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return "binary"
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return ("list", _family(t.value_type))
+    if pa.types.is_struct(t):
+        members = (t.field(i) for i in range(t.num_fields))
+        return ("struct", tuple(sorted((m.name, _family(m.type)) for m in members)))
+    return str(t)
+
+
+def _compatible(found: pa.DataType, expected: pa.DataType) -> bool:
+    if _family(found) == "null":
+        return True  # an all-null column fits any nullable type
+    ff, fe = _family(found), _family(expected)
+    if ff == fe:
+        return True
+    # An integer column where a float is expected is a lossless widening in practice.
+    return ff == "int" and fe == "float"
+
+
+def check_schema(found: pa.Schema, expected: pa.Schema, source: str) -> None:
+    """Raise SchemaError naming `source` and the first missing or mistyped column."""
+    names = set(found.names)
+    for field in expected:
+        if field.name not in names:
+            raise SchemaError(f"{source}: missing column '{field.name}' (expected type {field.type})")
+        actual = found.field(field.name).type
+        if not _compatible(actual, field.type):
+            raise SchemaError(f"{source}: column '{field.name}' has type {actual}, expected {field.type}")
+
+
+def conform(table: pa.Table, expected: pa.Schema, source: str) -> pa.Table:
+    """Return `table` with exactly the columns, order and types of `expected`.
+
+    Extra columns are dropped; compatible types (int32 vs int64, string vs large_string) are cast;
+    anything else raises SchemaError with the file and the column.
+    """
+    check_schema(table.schema, expected, source)
+    columns = []
+    for field in expected:
+        column = table.column(field.name)
+        if column.type != field.type:
+            try:
+                column = column.cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                raise SchemaError(
+                    f"{source}: column '{field.name}' cannot be read as {field.type}: {error}"
+                ) from error
+        if not field.nullable and column.null_count:
+            raise SchemaError(f"{source}: column '{field.name}' has {column.null_count} null value(s)")
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=expected)
