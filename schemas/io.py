@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import fsspec
 import pyarrow as pa
@@ -36,36 +37,47 @@ def expand(patterns: str | Iterable[str]) -> list[str]:
     return found
 
 
-def _open_parquet(path: str) -> pq.ParquetFile:
-    try:
-        return pq.ParquetFile(fsspec.open(path, "rb").open())
-    except FileNotFoundError:
-        raise
-    except (pa.ArrowInvalid, OSError) as error:
-        raise SchemaError(f"{path}: not a readable Parquet file ({error})") from error
+@contextmanager
+def open_parquet(path: str) -> Iterator[pq.ParquetFile]:
+    """Open a Parquet file on any fsspec path; a file that is not Parquet is a SchemaError naming it."""
+    with fsspec.open(path, "rb") as handle:
+        try:
+            parquet = pq.ParquetFile(handle)
+        except (pa.ArrowInvalid, OSError) as error:
+            raise SchemaError(f"{path}: not a readable Parquet file ({error})") from error
+        yield parquet
 
 
 def read_schema(path: str) -> pa.Schema:
-    return _open_parquet(path).schema_arrow
+    with open_parquet(path) as parquet:
+        return parquet.schema_arrow
 
 
 def read_table(path: str, schema: pa.Schema) -> pa.Table:
     """Read a whole file, checked and conformed to `schema`."""
-    parquet = _open_parquet(path)
-    check_schema(parquet.schema_arrow, schema, path)
-    return conform(parquet.read(columns=schema.names), schema, path)
+    with open_parquet(path) as parquet:
+        check_schema(parquet.schema_arrow, schema, path)
+        return conform(parquet.read(columns=schema.names), schema, path)
 
 
-def iter_batches(path: str, schema: pa.Schema, batch_size: int = 256) -> Iterator[pa.Table]:
-    """Stream a file in record batches, each conformed to `schema`. Checks columns before reading rows."""
-    parquet = _open_parquet(path)
-    check_schema(parquet.schema_arrow, schema, path)
-    for batch in parquet.iter_batches(batch_size=batch_size, columns=schema.names):
-        yield conform(pa.Table.from_batches([batch]), schema, path)
+def iter_batches(
+    path: str, schema: pa.Schema, batch_size: int = 256, enforce_not_null: bool = True
+) -> Iterator[pa.Table]:
+    """Stream a file in record batches, each conformed to `schema`. Checks columns before reading rows.
+
+    Readers pass enforce_not_null=False so that a null in a required column becomes a `rejects` row
+    for that record instead of an error for the whole file.
+    """
+    with open_parquet(path) as parquet:
+        check_schema(parquet.schema_arrow, schema, path)
+        for batch in parquet.iter_batches(batch_size=batch_size, columns=schema.names):
+            yield conform(pa.Table.from_batches([batch]), schema, path, enforce_not_null)
 
 
-def iter_records(path: str, schema: pa.Schema, batch_size: int = 256) -> Iterator[dict]:
-    for table in iter_batches(path, schema, batch_size):
+def iter_records(
+    path: str, schema: pa.Schema, batch_size: int = 256, enforce_not_null: bool = True
+) -> Iterator[dict]:
+    for table in iter_batches(path, schema, batch_size, enforce_not_null):
         yield from table.to_pylist()
 
 

@@ -52,7 +52,7 @@ def check_schema(found: pa.Schema, expected: pa.Schema, source: str) -> None:
             raise SchemaError(f"{source}: column '{field.name}' has type {actual}, expected {field.type}")
 
 
-def conform(table: pa.Table, expected: pa.Schema, source: str) -> pa.Table:
+def conform(table: pa.Table, expected: pa.Schema, source: str, enforce_not_null: bool = True) -> pa.Table:
     """Return `table` with exactly the columns, order and types of `expected`.
 
     Extra columns are dropped; compatible types (int32 vs int64, string vs large_string) are cast;
@@ -69,7 +69,9 @@ def conform(table: pa.Table, expected: pa.Schema, source: str) -> pa.Table:
                 raise SchemaError(
                     f"{source}: column '{field.name}' cannot be read as {field.type}: {error}"
                 ) from error
-        if not field.nullable and column.null_count:
+        if enforce_not_null and not field.nullable and column.null_count:
             raise SchemaError(f"{source}: column '{field.name}' has {column.null_count} null value(s)")
         columns.append(column)
+    if not enforce_not_null:
+        expected = pa.schema([f.with_nullable(True) for f in expected], metadata=expected.metadata)
     return pa.Table.from_arrays(columns, schema=expected)
