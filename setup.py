@@ -32,7 +32,8 @@ RUNTIME = [
 ]
 
 EXTRAS = {
-    "dev": ["pytest>=8", "pytest-timeout>=2.3", "ruff>=0.6"],
+    # datasets: tests prove that Hugging Face `datasets` reads our Parquet image column as an Image feature.
+    "dev": ["pytest>=8", "pytest-timeout>=2.3", "ruff>=0.6", "datasets>=3"],
     "gcp": ["apache-beam[gcp]>=2.60"],
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 
 # Hugging Face `datasets` reads a struct<bytes, path> column as an `Image` feature unchanged.
@@ -9,11 +11,17 @@ IMAGE_TYPE = pa.struct([pa.field("bytes", pa.binary()), pa.field("path", pa.stri
 
 NAME_KEY = b"capfilt.schema"
 VERSION_KEY = b"capfilt.schema_version"
+# Hugging Face `datasets` decodes a column as an Image only when its features say so in this metadata key.
+HF_FEATURES_KEY = b"huggingface"
 
 
 def stamped(name: str, version: int, fields: list[pa.Field]) -> pa.Schema:
-    """A schema carrying its table name and version in the Parquet metadata."""
-    return pa.schema(fields, metadata={NAME_KEY: name.encode(), VERSION_KEY: str(version).encode()})
+    """A schema carrying its table name and version (and image columns for `datasets`) in its metadata."""
+    metadata = {NAME_KEY: name.encode(), VERSION_KEY: str(version).encode()}
+    images = {field.name: {"_type": "Image"} for field in fields if field.type == IMAGE_TYPE}
+    if images:
+        metadata[HF_FEATURES_KEY] = json.dumps({"info": {"features": images}}).encode()
+    return pa.schema(fields, metadata=metadata)
 
 
 def schema_name(schema: pa.Schema) -> str | None:

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -142,3 +143,19 @@ def test_expand_sorts_matches_and_names_a_pattern_that_matches_nothing(tmp_path)
     ]
     with pytest.raises(FileNotFoundError, match="nothing-here"):
         schemas.expand(f"{tmp_path}/*.parquet,{tmp_path}/nothing-here/*.parquet")
+
+
+@pytest.mark.parametrize(
+    ("schema", "row"),
+    [(schemas.PAIRS, pair()), (schemas.CURATED, curated_row())],
+    ids=["pairs", "curated"],
+)
+def test_hugging_face_datasets_reads_the_image_column_as_an_image(tmp_path, schema, row):
+    path = str(tmp_path / "t.parquet")
+    schemas.write_table([row], schema, path)
+    loaded = datasets.load_dataset(
+        "parquet", data_files=path, split="train", cache_dir=str(tmp_path / "cache")
+    )
+    assert isinstance(loaded.features["image"], datasets.Image)
+    assert loaded[0]["image"].size == (16, 12)
+    assert loaded[0]["key"] == "k1"
