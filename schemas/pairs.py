@@ -6,7 +6,8 @@ import pyarrow as pa
 
 from schemas.common import IMAGE_TYPE, stamped
 
-VERSION = 1
+# 2: caption_boilerplate added (ingest flags alt text that names no content).
+VERSION = 2
 
 PAIRS = stamped(
     "pairs",
@@ -19,6 +20,8 @@ PAIRS = stamped(
         pa.field("page_url", pa.string()),
         # The web text T_w (alt text, or the caption column of a URL list).
         pa.field("caption", pa.string()),
+        # True when the caption is boilerplate (a file name, "image", "click here"); null when not checked.
+        pa.field("caption_boilerplate", pa.bool_()),
         # All human reference captions, for COCO-like clean splits; null for web data.
         pa.field("references", pa.list_(pa.string())),
         pa.field("image", IMAGE_TYPE),

@@ -18,6 +18,7 @@ def pair(key="k1", caption="a red square", data=None):
         "url": f"https://example.org/{key}.jpg",
         "page_url": "https://example.org/page.html",
         "caption": caption,
+        "caption_boilerplate": False,
         "references": None,
         "image": {"bytes": data, "path": f"{key}.jpg"},
         "width": 16,
@@ -64,7 +65,7 @@ def test_round_trip_keeps_values_types_and_version(tmp_path, schema, row):
     assert table.to_pylist() == [row]
     stored = pq.read_schema(path)
     assert schemas.schema_name(stored) == schemas.schema_name(schema)
-    assert schemas.schema_version(stored) == 1
+    assert schemas.schema_version(stored) == schemas.schema_version(schema)
 
 
 def test_rejects_round_trip_from_dataclass(tmp_path):
