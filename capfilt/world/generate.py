@@ -35,9 +35,9 @@ def _write_parts(
     for part in range(max(1, -(-count // rows_per_part))):
         chunk = [next(rows) for _ in range(min(rows_per_part, count - part * rows_per_part))]
         written.append(schemas.write_table(chunk, schema, _join(directory, f"part-{part:05d}.parquet")))
-    keep = {fs._strip_protocol(path) for path in written}
+    keep = {path.rsplit("/", 1)[-1] for path in written}
     for path in stale:
-        if fs._strip_protocol(path) not in keep:
+        if path.rsplit("/", 1)[-1] not in keep:
             fs.rm(path)
     return written
 
