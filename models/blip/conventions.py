@@ -1,0 +1,73 @@
+"""How BLIP's first tokens and prompt are handled: one place shared by training, export checks and CapFilt.
+
+Tokenizing "some text" with the BLIP tokenizer gives `[CLS] some text [SEP]`. BLIP then replaces the first
+token according to the use (as Salesforce's code does):
+
+- ITC, text encoder alone:               `[CLS] ...` as tokenized.
+- ITM, text encoder attending the image: Salesforce's code replaces the first token with [ENC];
+  transformers' `BlipForImageTextRetrieval` feeds `input_ids` unchanged ([CLS] first). Models trained here
+  use [CLS] by default (`itm_first_token="cls"`), so an exported filter scores correctly through the plain
+  transformers API and CapFilt's default; `itm_first_token="enc"` reproduces BLIP's code (for continuing
+  from Salesforce's weights). The choice is written into the exported config.json as `itm_first_token`.
+- LM, image-grounded decoder:            `[DEC] a picture of <caption> [SEP]`, loss only on `<caption> [SEP]`.
+  transformers' `BlipForConditionalGeneration.generate(input_ids=tokenize(prompt))` does the same
+  replacement itself and drops the trailing [SEP], so the prompt is passed as plain text.
+"""
+
+from __future__ import annotations
+
+import torch
+
+DEFAULT_PROMPT = "a picture of "
+IGNORE_INDEX = -100
+ITM_FIRST_TOKENS = ("cls", "enc")
+DEFAULT_ITM_FIRST_TOKEN = "cls"
+
+
+def enc_token_id(tokenizer) -> int | None:
+    """The id of [ENC], or None for a tokenizer without it."""
+    token_id = tokenizer.convert_tokens_to_ids("[ENC]")
+    return None if token_id is None or token_id == tokenizer.unk_token_id else int(token_id)
+
+
+def itm_input_ids(
+    input_ids: torch.Tensor, tokenizer, first_token: str = DEFAULT_ITM_FIRST_TOKEN
+) -> torch.Tensor:
+    """Tokenized texts as the ITM head takes them: unchanged for "cls", first token [ENC] for "enc"."""
+    if first_token not in ITM_FIRST_TOKENS:
+        raise ValueError(f"itm_first_token must be one of {ITM_FIRST_TOKENS}, got {first_token!r}")
+    ids = input_ids.clone()
+    if first_token == "enc":
+        token_id = enc_token_id(tokenizer)
+        if token_id is None:
+            raise ValueError("itm_first_token='enc' needs a tokenizer with an [ENC] token")
+        ids[:, 0] = token_id
+    return ids
+
+
+def decoder_input_ids(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
+    """A copy of tokenized `prompt + caption` texts, [CLS] replaced by [DEC] (the tokenizer's bos_token)."""
+    ids = input_ids.clone()
+    ids[:, 0] = tokenizer.bos_token_id
+    return ids
+
+
+def prompt_length(tokenizer, prompt: str) -> int:
+    """Tokens of [DEC] + prompt, which the LM loss ignores (BLIP: len(tokenize(prompt)) - 1, no [SEP])."""
+    return len(tokenizer(prompt).input_ids) - 1
+
+
+def lm_labels(
+    decoder_ids: torch.Tensor, attention_mask: torch.Tensor, num_prompt_tokens: int
+) -> torch.Tensor:
+    """Targets for the decoder: the ids themselves, ignored on padding and on [DEC] + prompt."""
+    labels = decoder_ids.masked_fill(attention_mask == 0, IGNORE_INDEX)
+    labels[:, :num_prompt_tokens] = IGNORE_INDEX
+    return labels
+
+
+def strip_prompt(caption: str, prompt: str = DEFAULT_PROMPT) -> str:
+    """The caption without the prompt that the decoder repeats at its start."""
+    head = prompt.strip().lower()
+    text = caption.strip()
+    return text[len(head) :].strip() if head and text.lower().startswith(head) else text

@@ -1,0 +1,50 @@
+"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter} --init DIR --data GLOB [--output DIR] ...`.
+
+As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
+same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
+as a BlipForImageTextRetrieval, each with its BlipProcessor.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from models.blip.task import BlipConfigArgs, blip_task
+from models.cli import add_dataclass_arguments, dataclass_from_args, print_summary, setup_logging
+from models.training import TrainConfig, run_config_dump, setup_distributed, train
+
+# BLIP's fine-tuning recipe: small learning rate, cosine decay without warmup.
+FINETUNE_DEFAULTS = {"lr": 1e-5, "warmup_steps": 0, "output": "runs/blip-finetuned"}
+KINDS = {
+    "captioner": "image-grounded decoder, LM loss with the prompt; exports BlipForConditionalGeneration",
+    "filter": "text encoder with ITC + ITM (hard negatives); exports BlipForImageTextRetrieval",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m models.finetune", description=__doc__)
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    for kind, text in KINDS.items():
+        sub = kinds.add_parser(kind, help=text, description=text)
+        add_dataclass_arguments(sub, BlipConfigArgs)
+        add_dataclass_arguments(sub, TrainConfig, FINETUNE_DEFAULTS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict:
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.init:
+        parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
+    model_args, train_args = dataclass_from_args(BlipConfigArgs, args), dataclass_from_args(TrainConfig, args)
+    rank, world, device = setup_distributed(train_args.device)
+    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
+    summary = train(blip_task(args.kind, model_args, train_args), train_args, rank, world, device)
+    print_summary(summary)
+    return summary
+
+
+if __name__ == "__main__":
+    main()

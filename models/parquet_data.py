@@ -1,0 +1,220 @@
+"""Streaming image-text samples from `pairs` or `curated` Parquet files (local paths or fsspec URLs).
+
+Each (rank, DataLoader worker) reads its own part of the data: whole files when there are at least as many
+files as readers, otherwise every reader scans all files and keeps every G-th row. Either way no two readers
+see the same row in an epoch. The stream repeats epochs forever (training is counted in steps), reshuffling
+file order each epoch, and passes through a shuffle buffer.
+
+Everything random derives from (seed, reader, sample number), so a resumed run skips exactly the samples it
+had consumed and then continues as the uninterrupted run would.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+import torch
+from PIL import Image
+from torch.utils.data import IterableDataset, get_worker_info
+
+import schemas
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Augmentation:
+    """Image augmentation before the processor's resize and normalisation.
+
+    Off by default: the demo world's captions name positions ("on the left") and every object, so a flip
+    makes them wrong and a tight crop can cut objects out. BLIP's setting on real photos is
+    crop_scale_min=0.5 with flips.
+    """
+
+    crop_scale_min: float = 1.0
+    hflip: bool = False
+
+    def __call__(self, image: Image.Image, rng: random.Random) -> Image.Image:
+        if self.crop_scale_min < 1.0:
+            image = _random_resized_crop(image, rng, self.crop_scale_min)
+        if self.hflip and rng.random() < 0.5:
+            image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        return image
+
+
+def _random_resized_crop(image: Image.Image, rng: random.Random, scale_min: float) -> Image.Image:
+    """A crop covering scale_min..1 of the area with aspect ratio in [3/4, 4/3] (torchvision's recipe)."""
+    width, height = image.size
+    for _ in range(10):
+        area = width * height * rng.uniform(scale_min, 1.0)
+        ratio = math.exp(rng.uniform(math.log(3 / 4), math.log(4 / 3)))
+        w, h = round(math.sqrt(area * ratio)), round(math.sqrt(area / ratio))
+        if 0 < w <= width and 0 < h <= height:
+            left, top = rng.randint(0, width - w), rng.randint(0, height - h)
+            return image.crop((left, top, left + w, top + h))
+    return image
+
+
+class ImageTransform:
+    """PIL image -> normalised tensor, with the same image processor the exported checkpoint carries."""
+
+    def __init__(self, image_processor, augmentation: Augmentation | None = None):
+        self.image_processor = image_processor
+        self.augmentation = augmentation or Augmentation()
+
+    def __call__(self, image: Image.Image, rng: random.Random) -> torch.Tensor:
+        image = self.augmentation(image, rng)
+        return self.image_processor(images=image, return_tensors="pt").pixel_values[0]
+
+
+def table_schema(path: str):
+    """`curated` or `pairs`, from the file's schema stamp (or its columns when unstamped)."""
+    found = schemas.read_schema(path)
+    name = schemas.schema_name(found)
+    if name == "curated" or (name is None and "captions" in found.names):
+        return schemas.CURATED
+    return schemas.PAIRS
+
+
+def choose_text(record: dict, schema, rng: random.Random) -> str | None:
+    """The text a training step uses: one kept caption (curated), one human reference, or the web caption."""
+    if schema is schemas.CURATED:
+        options = [t for t in record["captions"] or [] if t and t.strip()]
+    else:
+        options = [t for t in record["references"] or [] if t and t.strip()]
+        if not options and record["caption"] and record["caption"].strip():
+            options = [record["caption"]]
+    return rng.choice(options) if options else None
+
+
+def iter_texts(files: list[str]) -> Iterator[str]:
+    """Every text of the files (web captions, references, kept captions), e.g. to train a tokenizer."""
+    for path in files:
+        schema = table_schema(path)
+        names = ["captions"] if schema is schemas.CURATED else ["caption", "references"]
+        texts = schemas.read_table(path, pa.schema([schema.field(n) for n in names]))
+        for column in texts.columns:
+            for value in column.to_pylist():
+                for text in value if isinstance(value, list) else [value]:
+                    if text:
+                        yield text
+
+
+def decode_image(record: dict) -> Image.Image | None:
+    data = (record["image"] or {}).get("bytes")
+    if not data:
+        return None
+    try:
+        image = Image.open(io.BytesIO(data))
+        return image.convert("RGB")
+    except Exception:  # any undecodable payload is a skipped sample, logged below
+        return None
+
+
+def distributed_position() -> tuple[int, int]:
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return torch.distributed.get_rank(), torch.distributed.get_world_size()
+    return 0, 1
+
+
+class ParquetImageText(IterableDataset):
+    """Samples {"key", "text", "pixel_values"} from Parquet files, sharded over ranks and workers.
+
+    `start_batch` is how many batches of `batch_size` this rank has already consumed (for exact resume with
+    the in-order DataLoader, which takes batch b from worker b % num_workers).
+    """
+
+    def __init__(
+        self,
+        files: list[str],
+        transform: Callable[[Image.Image, random.Random], torch.Tensor],
+        *,
+        seed: int = 0,
+        shuffle_buffer: int = 1000,
+        batch_size: int = 1,
+        start_batch: int = 0,
+        repeat: bool = True,
+        rank: int | None = None,
+        world_size: int | None = None,
+    ):
+        if not files:
+            raise ValueError("no data files given")
+        self.files = list(files)
+        self.schemas = {f: table_schema(f) for f in self.files}
+        self.transform = transform
+        self.seed = seed
+        self.shuffle_buffer = max(1, shuffle_buffer)
+        self.batch_size = batch_size
+        self.start_batch = start_batch
+        self.repeat = repeat
+        default_rank, default_world = distributed_position()
+        self.rank = default_rank if rank is None else rank
+        self.world_size = default_world if world_size is None else world_size
+
+    def _reader(self) -> tuple[int, int, int, int]:
+        """(this reader's index, number of readers, its role among this rank's workers, workers per rank).
+
+        The in-order DataLoader takes batch b from worker b % workers counting from where *it* started, so a
+        run resumed at batch `start_batch` gives worker w the role of worker (w + start_batch) % workers.
+        """
+        info = get_worker_info()
+        worker, workers = (info.id, info.num_workers) if info else (0, 1)
+        role = (worker + self.start_batch) % workers
+        return self.rank * workers + role, self.world_size * workers, role, workers
+
+    def _records(self, reader: int, readers: int) -> Iterator[tuple[dict, object]]:
+        epoch = 0
+        while True:
+            files = list(self.files)
+            random.Random(f"{self.seed}:files:{epoch}").shuffle(files)
+            by_file = len(files) >= readers
+            mine = files[reader::readers] if by_file else files
+            row, produced = 0, 0
+            for path in mine:
+                schema = self.schemas[path]
+                for record in schemas.iter_records(path, schema):
+                    row += 1
+                    if by_file or (row - 1) % readers == reader:
+                        produced += 1
+                        yield record, schema
+            if not produced:
+                raise ValueError(f"reader {reader} of {readers} got no rows from {len(files)} file(s)")
+            epoch += 1
+            if not self.repeat:
+                return
+
+    def _shuffled(self, records: Iterator, rng: random.Random) -> Iterator:
+        buffer: list = []
+        for item in records:
+            buffer.append(item)
+            if len(buffer) >= self.shuffle_buffer:
+                index = rng.randrange(len(buffer))
+                buffer[index], buffer[-1] = buffer[-1], buffer[index]
+                yield buffer.pop()
+        rng.shuffle(buffer)
+        yield from buffer
+
+    def __iter__(self) -> Iterator[dict]:
+        reader, readers, role, workers = self._reader()
+        to_skip = len(range(role, self.start_batch, workers)) * self.batch_size
+        shuffle_rng = random.Random(f"{self.seed}:shuffle:{reader}")
+        number = 0
+        for record, schema in self._shuffled(self._records(reader, readers), shuffle_rng):
+            rng = random.Random(f"{self.seed}:sample:{reader}:{number}")
+            text = choose_text(record, schema, rng)
+            image = decode_image(record)
+            if text is None or image is None:
+                log.warning(
+                    "skipping record %r: %s", record.get("key"), "no text" if text is None else "bad image"
+                )
+                continue
+            number += 1
+            if number <= to_skip:
+                continue
+            yield {"key": record["key"], "text": text, "pixel_values": self.transform(image, rng)}

@@ -1,0 +1,51 @@
+"""Pretraining from Parquet: `python -m models.pretrain blip --data GLOB [--output DIR] ...`.
+
+Run under torchrun for several processes or machines (DDP: gloo on CPU, NCCL on GPU).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from models.cli import add_dataclass_arguments, dataclass_from_args, print_summary, setup_logging
+from models.training import TrainConfig, run_config_dump, setup_distributed, train
+
+
+def _blip(args: argparse.Namespace) -> dict:
+    from models.blip.task import BlipConfigArgs, blip_task
+
+    model_args, train_args = dataclass_from_args(BlipConfigArgs, args), dataclass_from_args(TrainConfig, args)
+    rank, world, device = setup_distributed(train_args.device)
+    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
+    return train(blip_task("pretrain", model_args, train_args), train_args, rank, world, device)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from models.blip.task import BlipConfigArgs
+
+    parser = argparse.ArgumentParser(prog="python -m models.pretrain", description=__doc__)
+    models = parser.add_subparsers(dest="model", required=True)
+    blip = models.add_parser(
+        "blip",
+        help="BLIP: ITC + ITM + LM from scratch or from a transformers checkpoint",
+        description="Pretrain BLIP (ITC + ITM with hard negatives + LM). The output directory loads "
+        "with transformers' BlipForConditionalGeneration and BlipForImageTextRetrieval, "
+        "and with models.finetune --init.",
+    )
+    add_dataclass_arguments(blip, BlipConfigArgs)
+    add_dataclass_arguments(blip, TrainConfig)
+    blip.set_defaults(run=_blip)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict:
+    setup_logging()
+    args = build_parser().parse_args(argv)
+    summary = args.run(args)
+    print_summary(summary)
+    return summary
+
+
+if __name__ == "__main__":
+    main()
