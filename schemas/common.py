@@ -13,6 +13,19 @@ NAME_KEY = b"capfilt.schema"
 VERSION_KEY = b"capfilt.schema_version"
 # Hugging Face `datasets` decodes a column as an Image only when its features say so in this metadata key.
 HF_FEATURES_KEY = b"huggingface"
+# On a field: the schema version that added it. Files of an older version are read with it as nulls.
+SINCE_KEY = b"capfilt.since"
+
+
+def added_in(version: int, field: pa.Field) -> pa.Field:
+    """Mark a nullable column as added in `version`, so files written before it still read."""
+    if not field.nullable:
+        raise ValueError(f"column {field.name!r} added in version {version} must be nullable")
+    return field.with_metadata({SINCE_KEY: str(version).encode()})
+
+
+def added_version(field: pa.Field) -> int:
+    return int((field.metadata or {}).get(SINCE_KEY, b"1"))
 
 
 def stamped(name: str, version: int, fields: list[pa.Field]) -> pa.Schema:

@@ -48,6 +48,11 @@ def open_parquet(path: str) -> Iterator[pq.ParquetFile]:
         yield parquet
 
 
+def _present(expected: pa.Schema, stored: pa.Schema) -> list[str]:
+    """The expected columns the file has (an older version may lack columns added since)."""
+    return [name for name in expected.names if name in stored.names]
+
+
 def read_schema(path: str) -> pa.Schema:
     with open_parquet(path) as parquet:
         return parquet.schema_arrow
@@ -56,8 +61,9 @@ def read_schema(path: str) -> pa.Schema:
 def read_table(path: str, schema: pa.Schema) -> pa.Table:
     """Read a whole file, checked and conformed to `schema`."""
     with open_parquet(path) as parquet:
-        check_schema(parquet.schema_arrow, schema, path)
-        return conform(parquet.read(columns=schema.names), schema, path)
+        stored = parquet.schema_arrow
+        check_schema(stored, schema, path)
+        return conform(parquet.read(columns=_present(schema, stored)), schema, path, file_schema=stored)
 
 
 def iter_batches(
@@ -69,9 +75,10 @@ def iter_batches(
     for that record instead of an error for the whole file.
     """
     with open_parquet(path) as parquet:
-        check_schema(parquet.schema_arrow, schema, path)
-        for batch in parquet.iter_batches(batch_size=batch_size, columns=schema.names):
-            yield conform(pa.Table.from_batches([batch]), schema, path, enforce_not_null)
+        stored = parquet.schema_arrow
+        check_schema(stored, schema, path)
+        for batch in parquet.iter_batches(batch_size=batch_size, columns=_present(schema, stored)):
+            yield conform(pa.Table.from_batches([batch]), schema, path, enforce_not_null, stored)
 
 
 def iter_records(

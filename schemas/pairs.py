@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from schemas.common import IMAGE_TYPE, stamped
+from schemas.common import IMAGE_TYPE, added_in, stamped
 
 # 2: caption_boilerplate added (ingest flags alt text that names no content).
 VERSION = 2
@@ -21,7 +21,7 @@ PAIRS = stamped(
         # The web text T_w (alt text, or the caption column of a URL list).
         pa.field("caption", pa.string()),
         # True when the caption is boilerplate (a file name, "image", "click here"); null when not checked.
-        pa.field("caption_boilerplate", pa.bool_()),
+        added_in(2, pa.field("caption_boilerplate", pa.bool_())),
         # All human reference captions, for COCO-like clean splits; null for web data.
         pa.field("references", pa.list_(pa.string())),
         pa.field("image", IMAGE_TYPE),

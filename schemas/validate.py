@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from schemas.common import added_version, schema_name, schema_version
+
 
 class SchemaError(ValueError):
     """A file or table does not match the schema it is read as."""
@@ -41,26 +43,50 @@ def _compatible(found: pa.DataType, expected: pa.DataType) -> bool:
     return ff == "int" and fe == "float"
 
 
+def _absent_by_version(field: pa.Field, found: pa.Schema, expected: pa.Schema) -> bool:
+    """True when `found` is an older version of the same table, written before `field` was added."""
+    version = schema_version(found)
+    return (
+        schema_name(found) == schema_name(expected) and version is not None and version < added_version(field)
+    )
+
+
 def check_schema(found: pa.Schema, expected: pa.Schema, source: str) -> None:
-    """Raise SchemaError naming `source` and the first missing or mistyped column."""
+    """Raise SchemaError naming `source` and the first missing or mistyped column.
+
+    A column that the file's own (older) schema version did not have yet is not missing: it reads as nulls.
+    """
     names = set(found.names)
     for field in expected:
         if field.name not in names:
+            if _absent_by_version(field, found, expected):
+                continue
             raise SchemaError(f"{source}: missing column '{field.name}' (expected type {field.type})")
         actual = found.field(field.name).type
         if not _compatible(actual, field.type):
             raise SchemaError(f"{source}: column '{field.name}' has type {actual}, expected {field.type}")
 
 
-def conform(table: pa.Table, expected: pa.Schema, source: str, enforce_not_null: bool = True) -> pa.Table:
+def conform(
+    table: pa.Table,
+    expected: pa.Schema,
+    source: str,
+    enforce_not_null: bool = True,
+    file_schema: pa.Schema | None = None,
+) -> pa.Table:
     """Return `table` with exactly the columns, order and types of `expected`.
 
     Extra columns are dropped; compatible types (int32 vs int64, string vs large_string) are cast;
-    anything else raises SchemaError with the file and the column.
+    anything else raises SchemaError with the file and the column. `file_schema` (default: the table's)
+    carries the version a file was written with, for columns added since.
     """
-    check_schema(table.schema, expected, source)
+    file_schema = file_schema if file_schema is not None else table.schema
+    check_schema(file_schema, expected, source)
     columns = []
     for field in expected:
+        if field.name not in table.column_names:
+            columns.append(pa.nulls(table.num_rows, field.type))
+            continue
         column = table.column(field.name)
         if column.type != field.type:
             try:

@@ -160,3 +160,20 @@ def test_hugging_face_datasets_reads_the_image_column_as_an_image(tmp_path, sche
     assert isinstance(loaded.features["image"], datasets.Image)
     assert loaded[0]["image"].size == (16, 12)
     assert loaded[0]["key"] == "k1"
+
+
+def test_a_file_of_an_older_version_reads_with_later_columns_as_nulls(tmp_path):
+    path = str(tmp_path / "v1.parquet")
+    table = schemas.to_table([pair()], schemas.PAIRS).drop_columns(["caption_boilerplate"])
+    metadata = {**table.schema.metadata, b"capfilt.schema_version": b"1"}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+    for read in (schemas.read_table(path, schemas.PAIRS), next(schemas.iter_batches(path, schemas.PAIRS))):
+        assert read.column("caption_boilerplate").to_pylist() == [None]
+        assert read.column("caption").to_pylist() == ["a red square"]
+
+
+def test_a_current_version_file_missing_a_later_column_is_still_an_error(tmp_path):
+    path = str(tmp_path / "v2.parquet")
+    pq.write_table(schemas.to_table([pair()], schemas.PAIRS).drop_columns(["caption_boilerplate"]), path)
+    with pytest.raises(schemas.SchemaError, match=r"v2\.parquet: missing column 'caption_boilerplate'"):
+        schemas.read_table(path, schemas.PAIRS)
