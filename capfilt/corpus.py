@@ -1,0 +1,61 @@
+"""The embedded default corpus: the demo world's web split (generated once, then reused) and its labels."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import schemas
+from capfilt.world import WorldConfig, generate_world
+
+CORRECT = "correct"
+
+
+def cache_root() -> Path:
+    base = os.environ.get("CAPFILT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "capfilt"
+    )
+    return Path(base)
+
+
+def demo_world(config: WorldConfig | None = None, cache: Path | None = None) -> Path:
+    """The directory of a generated demo world, generating it atomically on first use."""
+    config = config or WorldConfig()
+    fingerprint = hashlib.sha1(json.dumps(dataclasses.asdict(config), sort_keys=True).encode()).hexdigest()[
+        :12
+    ]
+    target = (cache or cache_root()) / f"demo-world-{fingerprint}"
+    if (target / "world.json").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".inprogress-", dir=target.parent))
+    try:
+        generate_world(str(staging), config, progress=False)
+        os.replace(staging, target)
+    except OSError:
+        if not (target / "world.json").exists():
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # left over only when another process won the race
+    return target
+
+
+def default_input(cache: Path | None = None) -> tuple[str, str]:
+    """(input glob, labels path) of the default corpus: the demo world's web split."""
+    world = demo_world(cache=cache)
+    return str(world / "web" / "*.parquet"), str(world / "labels" / "web.parquet")
+
+
+def web_labels(path: str) -> dict[str, str]:
+    """key -> "correct" or the noise type that produced its web text, from a demo world labels file."""
+    table = schemas.read_table(path, schemas.LABELS)
+    return {
+        key: noise
+        for key, noise in zip(table.column("key").to_pylist(), table.column("noise").to_pylist(), strict=True)
+        if noise
+    }

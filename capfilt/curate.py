@@ -1,0 +1,60 @@
+"""After the models: apply the policy and build the `curated` row (every score kept, kept or not)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from capfilt import policy
+from capfilt.prepare import Item
+from schemas import Reject
+
+
+def curated_row(item: Item, verdict: policy.Verdict, captioner: str, filter: str, policy_name: str) -> dict:
+    record = item.record
+    data = record["image"]["bytes"]
+    web_score, synthetic_scores = item.scores[0], item.scores[1:]
+    synthetic = [
+        {"text": text, "score": score, "kept": kept}
+        for text, score, kept in zip(item.synthetic, synthetic_scores, verdict.synthetic_kept, strict=True)
+    ]
+    kept_texts = ([item.web_caption] if verdict.web_kept else []) + [
+        s["text"] for s in synthetic if s["kept"]
+    ]
+    return {
+        "key": record["key"],
+        "url": record.get("url"),
+        "page_url": record.get("page_url"),
+        "image": {"bytes": data, "path": record["image"].get("path")},
+        "width": record.get("width") or item.image.width,
+        "height": record.get("height") or item.image.height,
+        "sha256": record.get("sha256") or hashlib.sha256(data).hexdigest(),
+        "source": record.get("source"),
+        "web_caption": item.web_caption,
+        "web_score": web_score,
+        "web_kept": verdict.web_kept,
+        "synthetic": synthetic,
+        "captions": kept_texts,
+        "captioner": captioner,
+        "filter": filter,
+        "policy": policy_name,
+    }
+
+
+def dropped_reject(row: dict) -> Reject:
+    """The rejects row of an image none of whose texts survived (its full row goes to `dropped/`)."""
+    scores = ", ".join(f"{s['score']:.3f}" for s in row["synthetic"])
+    detail = f"{row['policy']}: web {row['web_score']:.3f}; synthetic [{scores}]"
+    return Reject(row["key"], row["url"], "filter", "no_text_kept", detail)
+
+
+class Curator:
+    """Policy + row building with the run's settings bound, so a pipeline step is one call per item."""
+
+    def __init__(self, config):
+        self.config = config
+        self.policy_name = policy.describe(config.policy, config.itm_threshold, config.top_k)
+
+    def __call__(self, item: Item) -> tuple[dict, policy.Verdict]:
+        c = self.config
+        verdict = policy.decide(c.policy, item.scores[0], item.scores[1:], c.itm_threshold, c.top_k)
+        return curated_row(item, verdict, c.captioner, c.filter, self.policy_name), verdict

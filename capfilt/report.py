@@ -1,0 +1,208 @@
+"""report.html: one self-contained page (inline CSS, SVG and base64 images) that opens with no server."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+from PIL import Image
+
+THUMBNAIL = 192
+WEB_COLOUR = "#2f6fdf"
+SYNTHETIC_COLOUR = "#e8833a"
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;
+  color:#1d2330}
+header{background:#1d2330;color:#fff;padding:20px 32px}
+header h1{margin:0 0 4px;font-size:22px}
+header p{margin:0;opacity:.75;font-size:13px;word-break:break-all}
+main{padding:24px 32px;max-width:1400px;margin:auto}
+h2{font-size:17px;margin:28px 0 12px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 3px #0002;min-width:140px}
+.card b{display:block;font-size:24px}
+.card span{color:#5b6475;font-size:12px}
+.panel{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px #0002}
+table{border-collapse:collapse}
+td,th{padding:4px 12px;text-align:left;border-bottom:1px solid #e6e8ec}
+th{font-weight:600;color:#5b6475}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;
+  vertical-align:-1px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}
+.sample{background:#fff;border-radius:8px;overflow:hidden;box-shadow:0 1px 3px #0002;
+  border-top:4px solid #2e9d5b}
+.sample.dropped{border-top-color:#c8402f}
+.sample img{width:100%;height:200px;object-fit:contain;background:#20242c;display:block}
+.sample .body{padding:10px 12px}
+.sample .key{font:11px monospace;color:#7a8293}
+.text{display:flex;gap:8px;align-items:flex-start;margin:6px 0}
+.text .badge{flex:none;font-size:10px;font-weight:700;padding:2px 6px;border-radius:4px;color:#fff;
+  margin-top:2px}
+.kept .badge{background:#2e9d5b}
+.drop .badge{background:#c8402f}
+.drop .words{color:#7a8293;text-decoration:line-through}
+.words{flex:1;word-break:break-word}
+.kind{font-size:10px;color:#7a8293;text-transform:uppercase;letter-spacing:.04em}
+.score{flex:none;width:64px;font:12px monospace;text-align:right}
+.bar{height:4px;background:#e6e8ec;border-radius:2px;margin-top:3px}
+.bar i{display:block;height:4px;border-radius:2px}
+"""
+
+
+def thumbnail_data_uri(data: bytes, size: int = THUMBNAIL) -> str:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.thumbnail((size, size))
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="JPEG", quality=85)
+    except Exception:
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def histogram_svg(
+    web: list[int], synthetic: list[int], threshold: float | None, width=640, height=220
+) -> str:
+    """Web vs synthetic score distributions (each normalised to its own total) with the threshold marked."""
+    left, bottom, top = 40, 28, 10
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    bins = len(web)
+    totals = [max(sum(web), 1), max(sum(synthetic), 1)]
+    peak = max([w / totals[0] for w in web] + [s / totals[1] for s in synthetic] + [0.01])
+    bar_w = plot_w / bins / 2
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" role="img">']
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + tick * plot_w
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 10}" font-size="11" text-anchor="middle">{tick:g}</text>'
+        )
+    for fraction in (0.5, 1.0):
+        y = top + plot_h * (1 - fraction)
+        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e6e8ec"/>')
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
+            f"{100 * peak * fraction:.0f}%</text>"
+        )
+    for i in range(bins):
+        for series, (counts, total, colour) in enumerate(
+            ((web, totals[0], WEB_COLOUR), (synthetic, totals[1], SYNTHETIC_COLOUR))
+        ):
+            share = counts[i] / total
+            h = plot_h * share / peak
+            x = left + i * 2 * bar_w + series * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"><title>{"web" if series == 0 else "synthetic"} '
+                f"{i / bins:.2f}-{(i + 1) / bins:.2f}: {counts[i]}</title></rect>"
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{width - 10}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#5b6475"/>'
+    )
+    if threshold is not None:
+        x = left + threshold * plot_w
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#c8402f" '
+            f'stroke-width="2" '
+            f'stroke-dasharray="5 3"/><text x="{x + 4:.1f}" y="{top + 12}" font-size="11" fill="#c8402f">'
+            f"threshold {threshold:g}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _text_line(kind: str, text: str, score: float, kept: bool) -> str:
+    colour = WEB_COLOUR if kind == "web" else SYNTHETIC_COLOUR
+    return (
+        f'<div class="text {"kept" if kept else "drop"}">'
+        f'<span class="badge">{"KEPT" if kept else "DROP"}</span>'
+        f'<div class="words"><div class="kind">{kind}</div>{html.escape(text)}</div>'
+        f'<div class="score">{score:.3f}<div class="bar"><i style="width:{100 * score:.0f}%;'
+        f'background:{colour}"></i></div></div></div>'
+    )
+
+
+def sample_card(row: dict, image_kept: bool) -> str:
+    uri = thumbnail_data_uri(row["image"]["bytes"])
+    lines = [_text_line("web", row["web_caption"], row["web_score"], row["web_kept"])]
+    lines += [_text_line("synthetic", s["text"], s["score"], s["kept"]) for s in row["synthetic"]]
+    image = f'<img src="{uri}" alt="{html.escape(row["key"])}">' if uri else ""
+    return (
+        f'<div class="sample {"" if image_kept else "dropped"}">{image}<div class="body">'
+        f'<div class="key">{html.escape(row["key"])} · image {"kept" if image_kept else "dropped"}</div>'
+        f"{''.join(lines)}</div></div>"
+    )
+
+
+def _table(rows: list[tuple], header: tuple) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"n" if i else ""}">{html.escape(str(c))}</td>' for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def render(summary: dict, samples: list[tuple[dict, bool]], run: dict) -> str:
+    """The whole page. `samples` are (curated row, image kept) pairs; `run` names the models and settings."""
+    web, synthetic = summary["web"], summary["synthetic"]
+    cards = [
+        (summary["inputs"], "input records"),
+        (summary["curated"], "images kept (curated)"),
+        (summary["rejects"], "rejects (incl. dropped by filter)"),
+        (_pct(summary["images_kept_fraction"]), "of scored images kept"),
+        (_pct(web["kept_fraction"]), "web texts kept"),
+        (_pct(synthetic["kept_fraction"]), "synthetic captions kept"),
+        (summary["rescued_by_captioner"], "images kept only thanks to T_s"),
+    ]
+    quality = summary.get("quality")
+    if quality:
+        cards += [
+            (_pct(quality["web_precision"]), "precision: kept web texts that are correct"),
+            (_pct(quality["web_recall"]), "recall: correct web texts kept"),
+        ]
+    card_html = "".join(
+        f'<div class="card"><b>{html.escape(str(v))}</b><span>{label}</span></div>' for v, label in cards
+    )
+    threshold = run.get("itm_threshold") if run.get("policy") == "paper" else None
+    histogram = histogram_svg(web["histogram"]["counts"], synthetic["histogram"]["counts"], threshold)
+    rejects = _table(sorted(summary["rejects_by_reason"].items()), ("stage/reason", "records"))
+    quality_html = ""
+    if quality:
+        rows = [
+            (label, e["kept"], e["dropped"], _pct(e["kept_fraction"]))
+            for label, e in quality["by_label"].items()
+        ]
+        quality_html = (
+            "<h2>Web-text verdicts against the ground truth</h2><div class='panel'>"
+            + _table(rows, ("web text label", "kept", "dropped", "kept fraction"))
+            + "</div>"
+        )
+    ordered = sorted(samples, key=lambda s: (not s[1], s[0]["key"]))
+    grid = "".join(sample_card(row, kept) for row, kept in ordered)
+    settings = " · ".join(f"{k}: {html.escape(str(v))}" for k, v in run.items())
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>CapFilt report</title>
+<style>{CSS}</style></head><body>
+<header><h1>CapFilt report</h1><p>{settings}</p></header><main>
+<div class="cards">{card_html}</div>
+<h2>Filter scores: web text T<sub>w</sub> vs synthetic captions T<sub>s</sub></h2>
+<div class="panel"><div class="legend">share of texts per score bin
+<span style="background:{WEB_COLOUR}"></span>web ({web["scored"]}, mean {web["mean_score"] or 0:.3f})
+<span style="background:{SYNTHETIC_COLOUR}"></span>synthetic
+({synthetic["scored"]}, mean {synthetic["mean_score"] or 0:.3f})
+</div>{histogram}</div>
+<h2>Rejects</h2><div class="panel">{rejects}</div>
+{quality_html}
+<h2>Samples ({len(samples)}; green: image kept, red: image dropped)</h2>
+<div class="grid">{grid}</div>
+</main></body></html>
+"""

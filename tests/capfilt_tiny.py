@@ -1,0 +1,77 @@
+"""Tiny BLIP checkpoints built locally, saved and loaded exactly like a real one (safetensors + processor)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from transformers import (
+    BertTokenizer,
+    BlipConfig,
+    BlipForConditionalGeneration,
+    BlipForImageTextRetrieval,
+    BlipImageProcessorPil,
+    BlipProcessor,
+)
+
+VOCABULARY = """
+a picture of the an red green blue yellow white black small large big circle square
+triangle star on in with and photo image jpg img dsc logo click here background left
+right top bottom center sky tree dog cat two three is near some
+"""
+WORDS = VOCABULARY.split()
+SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+# BLIP adds a decoder start token and an encoder token after BERT's vocabulary.
+BLIP_TOKENS = ["[DEC]", "[ENC]"]
+IMAGE_SIZE = 32
+
+
+def tiny_config() -> BlipConfig:
+    vocab = SPECIALS + WORDS + BLIP_TOKENS
+    text = {
+        "vocab_size": len(vocab),
+        "hidden_size": 32,
+        "encoder_hidden_size": 32,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "max_position_embeddings": 64,
+        "bos_token_id": vocab.index("[DEC]"),
+        "eos_token_id": vocab.index("[SEP]"),
+        "sep_token_id": vocab.index("[SEP]"),
+        "pad_token_id": vocab.index("[PAD]"),
+    }
+    vision = {
+        "hidden_size": 32,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "image_size": IMAGE_SIZE,
+        "patch_size": 8,
+    }
+    return BlipConfig(text_config=text, vision_config=vision, image_text_hidden_size=16)
+
+
+def tiny_processor(directory: Path) -> BlipProcessor:
+    vocab_file = directory / "vocab.txt"
+    vocab_file.write_text("\n".join(SPECIALS + WORDS + BLIP_TOKENS) + "\n")
+    tokenizer = BertTokenizer(str(vocab_file), do_lower_case=True, bos_token="[DEC]")
+    tokenizer.add_special_tokens({"additional_special_tokens": ["[ENC]"]})
+    images = BlipImageProcessorPil(size={"height": IMAGE_SIZE, "width": IMAGE_SIZE})
+    return BlipProcessor(images, tokenizer)
+
+
+def save_tiny(kind: str, directory: Path, seed: int) -> Path:
+    """Write a random tiny `captioner` (BlipForConditionalGeneration) or `filter` (retrieval) checkpoint."""
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    model_class = BlipForConditionalGeneration if kind == "captioner" else BlipForImageTextRetrieval
+    model = model_class(tiny_config())
+    # Random init gives near-uniform logits; a wider spread makes sampling and ITM scores informative.
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.dim() > 1:
+                parameter.mul_(8.0)
+    model.save_pretrained(str(directory), safe_serialization=True)
+    tiny_processor(directory).save_pretrained(str(directory))
+    return directory
