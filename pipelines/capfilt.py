@@ -1,0 +1,212 @@
+"""The main job: `python -m pipelines.capfilt` runs BLIP's CapFilt over image-text pairs with Beam.
+
+read -> decode/prepare -> RunInference(captioner) -> RunInference(filter) -> policy ->
+curated/ + dropped/ + rejects/ Parquet, stats.json and report.html in --output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.ml.inference.base import RunInference
+from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
+
+import schemas
+from capfilt import checkpoints, corpus, policy
+from capfilt.captioner import ENGINES as CAPTIONER_ENGINES
+from capfilt.captioner import CaptionerSettings
+from capfilt.config import CapfiltConfig
+from capfilt.curate import dropped_reject
+from capfilt.filter import ENGINES as FILTER_ENGINES
+from capfilt.filter import FilterSettings
+from capfilt.readers import FORMATS, detect_format
+from capfilt.stats import summary_line
+from pipelines import capfilt_steps as steps
+from pipelines import options, staging
+from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
+
+DESCRIPTION = """BLIP CapFilt on Apache Beam: caption every image, score the web text and every synthetic
+caption with the ITM filter, keep what the policy keeps.
+
+With no flags it runs on the demo world's web split with the shipped demo models and writes
+./capfilt_output/ (curated/, dropped/, rejects/ Parquet, stats.json, report.html).
+Any standard Beam option is accepted too (see below), e.g.
+  --runner=DirectRunner --direct_num_workers=2 --direct_running_mode=multi_processing
+"""
+
+DIRECTORIES = ["curated", "dropped", "rejects"]
+# stats.json last: its presence marks a complete output.
+FILES = ["report.html", "stats.json"]
+
+
+def resolve_input(config: CapfiltConfig) -> tuple[list[str], str | None]:
+    """Input files (each checked for a known format now, not mid-run) and the labels file, if any."""
+    pattern, labels = config.input, config.quality_labels
+    if pattern is None:
+        pattern, default_labels = corpus.default_input()
+        labels = labels or default_labels
+    files = schemas.expand(pattern)
+    if config.input_format == "auto":
+        for path in files:
+            detect_format(path)
+    elif config.input_format not in FORMATS:
+        raise ValueError(f"--input_format must be one of {', '.join(FORMATS)}")
+    return files, labels
+
+
+def run_settings(config: CapfiltConfig, files: list[str]) -> dict:
+    """What stats.json and the report say about how the run was made."""
+    settings = {k: v for k, v in asdict(config).items() if k not in ("report_samples",)}
+    settings["input"] = config.input or "demo world (web split)"
+    settings["input_files"] = len(files)
+    settings["policy"] = config.policy
+    settings["policy_rule"] = policy.describe(config.policy, config.itm_threshold, config.top_k)
+    return settings
+
+
+def build(
+    pipeline: beam.Pipeline, config: CapfiltConfig, files: list[str], labels: str | None, out: str
+) -> None:
+    handler_args = {
+        "engine": config.engine,
+        "batch_size": config.batch_size,
+        "large_model": config.large_model,
+        "model_copies": config.model_copies,
+    }
+    read = (
+        pipeline
+        | "InputFiles" >> beam.Create(files)
+        | "SpreadFiles" >> beam.Reshuffle()
+        | "Read"
+        >> beam.ParDo(steps.ReadFile(config.input_format)).with_outputs(steps.REJECTS, main="records")
+    )
+    prepared = read.records | "Prepare" >> beam.ParDo(steps.Prepare(config.seed)).with_outputs(
+        steps.REJECTS, main="items"
+    )
+    captioned, captioner_dlq = (
+        prepared.items
+        | "Caption"
+        >> RunInference(
+            CaptionerHandler(CaptionerSettings.from_config(config), **handler_args)
+        ).with_exception_handling()
+    )
+    with_captions = captioned | "WithCaptions" >> beam.Map(steps.with_captions)
+    scored, filter_dlq = (
+        with_captions
+        | "Score"
+        >> RunInference(
+            FilterHandler(FilterSettings.from_config(config), **handler_args)
+        ).with_exception_handling()
+    )
+    curated = (
+        scored
+        | "WithScores" >> beam.Map(steps.with_scores)
+        | "Progress" >> beam.ParDo(steps.Progress("records captioned and scored"))
+        | "Curate" >> beam.ParDo(steps.Curate(config)).with_outputs(steps.DROPPED, main="kept")
+    )
+    model_rejects = (
+        captioner_dlq.failed_inferences
+        | "CaptionerErrors" >> beam.FlatMap(steps.model_failures, "captioner_error"),
+        filter_dlq.failed_inferences | "FilterErrors" >> beam.FlatMap(steps.model_failures, "filter_error"),
+    )
+    dropped_rejects = curated[steps.DROPPED] | "DroppedRejects" >> beam.Map(dropped_reject)
+    rejects = (
+        read[steps.REJECTS],
+        prepared[steps.REJECTS],
+        *model_rejects,
+    ) | "EarlyRejects" >> beam.Flatten()
+
+    def parquet(name: str, schema):
+        return beam.io.WriteToParquet(
+            FileSystems.join(out, name, "part"), schema, codec="zstd", file_name_suffix=".parquet"
+        )
+
+    _ = curated.kept | "WriteCurated" >> parquet("curated", schemas.CURATED)
+    _ = curated[steps.DROPPED] | "WriteDropped" >> parquet("dropped", schemas.CURATED)
+    _ = (
+        (rejects, dropped_rejects)
+        | "AllRejects" >> beam.Flatten()
+        | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
+        | "WriteRejects" >> parquet("rejects", schemas.REJECTS)
+    )
+
+    events = (
+        curated.kept | "KeptEvents" >> beam.Map(steps.scored_event, True),
+        curated[steps.DROPPED] | "DroppedEvents" >> beam.Map(steps.scored_event, False),
+        rejects | "RejectEvents" >> beam.Map(steps.reject_event),
+    ) | "Events" >> beam.Flatten()
+    summary = events | "Stats" >> beam.CombineGlobally(steps.StatsFn(labels))
+    per_category = max(config.report_samples // 2, 1) if config.report_samples else 0
+    samples = (
+        (
+            curated.kept | "KeptSamples" >> beam.Map(steps.sample_entry, True),
+            curated[steps.DROPPED] | "DroppedSamples" >> beam.Map(steps.sample_entry, False),
+        )
+        | "SampleCandidates" >> beam.Flatten()
+        | "SamplePerCategory" >> beam.combiners.Top.PerKey(per_category, key=lambda entry: entry[0])
+        | "SampleEntries" >> beam.FlatMap(lambda category_entries: category_entries[1][:per_category])
+        | "Samples" >> beam.combiners.ToList()
+    )
+    _ = summary | "WriteSummary" >> beam.Map(
+        steps.write_summary,
+        samples=beam.pvalue.AsSingleton(samples),
+        staging=out,
+        run=run_settings(config, files),
+    )
+
+
+def pipeline_options(beam_options):
+    """Beam options with the local defaults this job wants (DirectRunner unless told otherwise)."""
+    standard = beam_options.view_as(StandardOptions)
+    if standard.runner is None:
+        standard.runner = "DirectRunner"
+    direct = beam_options.view_as(DirectOptions)
+    if direct.direct_running_mode is None:
+        direct.direct_running_mode = "in_memory"
+    return beam_options
+
+
+def run(argv: list[str] | None = None) -> dict:
+    """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument."""
+    config, beam_options = options.parse(
+        list(sys.argv[1:] if argv is None else argv), CapfiltConfig, DESCRIPTION
+    )
+    config.validate()
+    if config.engine not in CAPTIONER_ENGINES or config.engine not in FILTER_ENGINES:
+        raise ValueError(f"--engine {config.engine!r} is not one of {', '.join(sorted(CAPTIONER_ENGINES))}")
+    checkpoints.check_available(config.captioner, "captioner")
+    checkpoints.check_available(config.filter, "filter")
+    files, labels = resolve_input(config)
+    output = config.output.rstrip("/")
+    out = staging.new_staging_dir(output)
+    print(f"capfilt: {len(files)} input file(s) -> {output} (staging in {out})", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    with beam.Pipeline(options=pipeline_options(beam_options)) as pipeline:
+        build(pipeline, config, files, labels, out)
+    seconds = time.monotonic() - started
+    with FileSystems.open(FileSystems.join(out, "stats.json")) as handle:
+        summary = json.loads(handle.read())
+    summary["seconds"] = round(seconds, 2)
+    summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
+    steps.write_text(FileSystems.join(out, "stats.json"), json.dumps(summary, indent=2) + "\n")
+    staging.promote(out, output, DIRECTORIES, FILES)
+    print(summary_line(summary, output) + f" in {seconds:.1f}s", flush=True)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        run(argv)
+    except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # CheckpointError, SchemaError too
+        print(f"capfilt: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""`python -m pipelines.capfilt` end to end on a small demo world with tiny locally built checkpoints."""
+
+import glob
+import json
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from transformers import AutoProcessor, BlipForConditionalGeneration
+
+import schemas
+from capfilt import captioner as captioner_module
+from capfilt.prepare import decode_image
+from capfilt.world import WorldConfig, generate_world
+from pipelines import capfilt as job
+from tests.capfilt_tiny import save_tiny
+from tests.images import jpeg_bytes
+
+WEB_RECORDS = 14
+BAD_KEYS = {"bad-bytes": ("decode", "not_an_image"), "no-caption": None, "no-image": None}
+FAST = ["--max_length", "12", "--min_length", "4", "--report_samples", "6"]
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp("capfilt")
+    world = root / "world"
+    generate_world(
+        str(world),
+        WorldConfig(web=WEB_RECORDS, human=0, test=0, classify=0, documents=0, clips=0),
+        progress=False,
+    )
+    rows = schemas.read_table(glob.glob(str(world / "web" / "*.parquet"))[0], schemas.PAIRS).to_pylist()
+    template = dict(rows[0], url=None, sha256=None, phash=None)
+    rows += [
+        dict(template, key="bad-bytes", image={"bytes": b"certainly not a jpeg", "path": None}),
+        dict(template, key="no-caption", caption="  "),
+        dict(template, key="no-image", image=None),
+        dict(template, key="tiny-png", image={"bytes": jpeg_bytes(size=(3, 2)), "path": None}),
+    ]
+    schemas.write_table(rows, schemas.PAIRS, str(root / "input" / "pairs.parquet"))
+    return {
+        "root": root,
+        "input": str(root / "input" / "*.parquet"),
+        "labels": str(world / "labels" / "web.parquet"),
+        "keys": [row["key"] for row in rows],
+        "captioner": str(save_tiny("captioner", root / "captioner", seed=0)),
+        "filter": str(save_tiny("filter", root / "filter", seed=1)),
+    }
+
+
+def run_job(setup, name, *flags):
+    output = str(setup["root"] / name)
+    argv = ["--input", setup["input"], "--output", output, "--captioner", setup["captioner"]]
+    argv += ["--filter", setup["filter"], *FAST, *flags]
+    summary = job.run(argv)
+    return output, summary
+
+
+def read_dir(output, name, schema):
+    files = sorted(glob.glob(os.path.join(output, name, "*.parquet")))
+    return [row for path in files for row in schemas.read_table(path, schema).to_pylist()], files
+
+
+def synthetic_by_key(output):
+    curated, _ = read_dir(output, "curated", schemas.CURATED)
+    dropped, _ = read_dir(output, "dropped", schemas.CURATED)
+    return {row["key"]: [s["text"] for s in row["synthetic"]] for row in curated + dropped}
+
+
+@pytest.fixture(scope="module")
+def nucleus(setup):
+    return run_job(
+        setup, "nucleus", "--num_captions", "2", "--batch_size", "4", "--quality_labels", setup["labels"]
+    )
+
+
+def test_outputs_have_the_curated_schema_and_every_score(nucleus):
+    output, _ = nucleus
+    curated, files = read_dir(output, "curated", schemas.CURATED)
+    assert curated
+    schema = pq.read_schema(files[0])
+    assert schemas.schema_name(schema) == "curated" and schema.names == schemas.CURATED.names
+    for row in curated:
+        assert len(row["synthetic"]) == 2
+        assert 0.0 <= row["web_score"] <= 1.0 and all(0.0 <= s["score"] <= 1.0 for s in row["synthetic"])
+        kept = ([row["web_caption"]] if row["web_kept"] else []) + [
+            s["text"] for s in row["synthetic"] if s["kept"]
+        ]
+        assert row["captions"] == kept and kept
+        assert row["web_kept"] == (row["web_score"] >= 0.5)
+        assert row["image"]["bytes"] and row["policy"] == "paper(itm>=0.5)"
+        assert not any(s["text"].startswith("a picture of") for s in row["synthetic"])
+
+
+def test_every_input_record_ends_in_curated_or_rejects(setup, nucleus):
+    output, summary = nucleus
+    curated, _ = read_dir(output, "curated", schemas.CURATED)
+    rejects, _ = read_dir(output, "rejects", schemas.REJECTS)
+    keys = [row["key"] for row in curated] + [row["key"] for row in rejects]
+    assert sorted(keys) == sorted(setup["keys"])
+    assert summary["inputs"] == len(setup["keys"]) == summary["curated"] + summary["rejects"]
+    assert not glob.glob(os.path.join(output, "_inprogress-*")), "staging directory left behind"
+
+
+def test_bad_records_land_in_rejects_with_reasons(nucleus):
+    output, _ = nucleus
+    rejects = {row["key"]: row for row in read_dir(output, "rejects", schemas.REJECTS)[0]}
+    assert (rejects["bad-bytes"]["stage"], rejects["bad-bytes"]["reason"]) == ("decode", "not_an_image")
+    assert rejects["no-caption"]["reason"] == "missing_caption"
+    assert rejects["no-image"]["reason"] == "missing_image"
+    assert all(row["detail"] for row in rejects.values())
+    assert "tiny-png" not in rejects  # a valid 3x2 image is fine
+
+
+def test_stats_and_report_are_written(nucleus):
+    output, summary = nucleus
+    stats = json.loads(Path(output, "stats.json").read_text())
+    assert stats["inputs"] == summary["inputs"] and stats["seconds"] > 0
+    assert stats["web"]["scored"] == stats["scored"] and stats["synthetic"]["scored"] == 2 * stats["scored"]
+    assert sum(stats["web"]["histogram"]["counts"]) == stats["scored"]
+    assert stats["quality"]["labelled"] == WEB_RECORDS  # ground truth joined for every world record
+    assert stats["settings"]["policy_rule"] == "paper(itm>=0.5)"
+    page = Path(output, "report.html").read_text()
+    assert page.startswith("<!doctype html>") and "<svg" in page and "threshold 0.5" in page
+    assert page.count("data:image/jpeg;base64,") >= 3
+    assert "http://" not in page and "https://" not in page.replace("https://world.capfilt.invalid", "")
+
+
+def test_captions_do_not_depend_on_batch_size(setup, nucleus):
+    output, _ = nucleus
+    other, _ = run_job(setup, "batch1", "--num_captions", "2", "--batch_size", "1")
+    assert synthetic_by_key(other) == synthetic_by_key(output)
+
+
+@pytest.mark.slow
+def test_two_worker_processes_give_the_same_captions(setup, nucleus):
+    output, _ = nucleus
+    other, summary = run_job(
+        setup,
+        "two_workers",
+        "--num_captions",
+        "2",
+        "--batch_size",
+        "3",
+        "--direct_num_workers=2",
+        "--direct_running_mode=multi_processing",
+    )
+    assert summary["inputs"] == len(setup["keys"])
+    assert synthetic_by_key(other) == synthetic_by_key(output)
+
+
+def test_greedy_through_the_pipeline_equals_generate_and_dropped_images_are_kept_aside(setup):
+    output, summary = run_job(setup, "greedy", "--decoding", "greedy", "--itm_threshold", "1.0")
+    assert summary["curated"] == 0 and summary["dropped_no_text_kept"] == summary["scored"] > 0
+    dropped, _ = read_dir(output, "dropped", schemas.CURATED)
+    rejects = {row["key"]: row for row in read_dir(output, "rejects", schemas.REJECTS)[0]}
+    assert all(rejects[row["key"]]["reason"] == "no_text_kept" for row in dropped)
+
+    model = BlipForConditionalGeneration.from_pretrained(setup["captioner"], use_safetensors=True)
+    processor = AutoProcessor.from_pretrained(setup["captioner"])
+    prompt_length = processor.tokenizer("a picture of ", return_tensors="pt").input_ids.shape[1] - 1
+    for row in dropped[:6]:
+        inputs = processor(
+            images=decode_image(row["image"]["bytes"]), text="a picture of ", return_tensors="pt"
+        )
+        tokens = model.generate(**inputs, max_length=12, min_length=4, do_sample=False, num_beams=1)
+        expected = processor.decode(tokens[0, prompt_length:], skip_special_tokens=True).strip()
+        assert [s["text"] for s in row["synthetic"]] == [expected]
+
+
+class ExplodingCaptioner(captioner_module.TransformersCaptioner):
+    def caption(self, images, seeds):
+        if any(image.size == (3, 2) for image in images):
+            raise RuntimeError("captioner exploded")
+        return super().caption(images, seeds)
+
+
+def test_model_errors_go_to_rejects_through_the_dead_letter_output(setup, monkeypatch):
+    monkeypatch.setitem(captioner_module.ENGINES, "exploding", ExplodingCaptioner)
+    monkeypatch.setitem(job.FILTER_ENGINES, "exploding", job.FILTER_ENGINES["transformers"])
+    output, summary = run_job(setup, "exploding", "--engine", "exploding", "--batch_size", "1")
+    rejects = {row["key"]: row for row in read_dir(output, "rejects", schemas.REJECTS)[0]}
+    assert (rejects["tiny-png"]["stage"], rejects["tiny-png"]["reason"]) == ("model", "captioner_error")
+    assert "captioner exploded" in rejects["tiny-png"]["detail"]
+    assert summary["inputs"] == len(setup["keys"])
+
+
+def test_bad_arguments_get_one_clear_message(setup, capsys, tmp_path):
+    missing = str(tmp_path / "no-such-captioner")
+    assert job.main(["--input", setup["input"], "--captioner", missing, "--output", str(tmp_path / "o")]) == 2
+    error = capsys.readouterr().err
+    assert f"captioner checkpoint not found: {missing}" in error and "Traceback" not in error
+    models = ["--captioner", setup["captioner"], "--filter", setup["filter"]]
+    assert job.main(["--input", str(tmp_path / "none-*.parquet"), *models]) == 2
+    assert "no file matches" in capsys.readouterr().err
+    assert job.main(["--input", setup["input"], "--top_p", "1.5", *models]) == 2
+    assert "--top_p must be in (0, 1]" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        job.main(["--policy", "best"])
+    assert "invalid choice: 'best'" in capsys.readouterr().err
+    assert not os.path.exists(tmp_path / "o")
+
+
+def test_help_documents_our_flags_and_beams(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        job.run(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for flag in ("--captioner", "--itm_threshold", "--num_captions", "--runner", "--direct_num_workers"):
+        assert flag in text
