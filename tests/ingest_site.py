@@ -1,0 +1,35 @@
+"""A small demo world served as a website on 127.0.0.1, shared by the ingest tests."""
+
+from __future__ import annotations
+
+import json
+
+from capfilt.world.config import WorldConfig
+from capfilt.world.generate import generate_world
+from capfilt.world.site import build_site
+
+# Settings under which every trap ends where traps.json says (see each trap's "requires_below").
+LOOPBACK_ONLY = "127.0.0.1/32"
+TEST_FLAGS = [
+    "--allow_networks", LOOPBACK_ONLY,
+    "--timeout", "0.5",
+    "--retries", "1",
+    "--backoff", "0.01",
+    "--max_bytes", "500000",
+    "--max_pixels", "10000000",
+    "--image_size", "64",
+    "--thread_count", "8",
+]  # fmt: skip
+
+
+def make_world(root, web: int = 40) -> str:
+    config = WorldConfig(web=web, human=0, test=0, classify=0, documents=0, clips=0)
+    generate_world(str(root), config, progress=False)
+    return str(root)
+
+
+def make_site(world: str, base_url: str) -> dict:
+    summary = build_site(world, base_url=base_url, images_per_page=10)
+    with open(f"{summary['site']}/traps.json") as handle:
+        summary["manifest"] = json.load(handle)
+    return summary

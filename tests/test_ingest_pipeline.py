@@ -1,0 +1,147 @@
+"""pipelines.ingest end to end against the demo site on 127.0.0.1: every trap ends where it belongs."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import schemas
+from capfilt.world.site_server import serve_site
+from pipelines.ingest import run
+from tests.ingest_site import TEST_FLAGS, make_site, make_world
+
+WEB = 40
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    world = make_world(tmp_path_factory.mktemp("world"), web=WEB)
+    os.makedirs(f"{world}/site")
+    with serve_site(f"{world}/site") as server:
+        summary = make_site(world, server.base_url)
+        summary["server"] = server
+        yield summary
+
+
+def _read(output, kind, schema):
+    rows = []
+    for path in sorted(glob.glob(f"{output}/{kind}-*.parquet")):
+        rows.extend(schemas.read_table(path, schema).to_pylist())
+    return rows
+
+
+def _ingest(site, tmp_path, input_name, *extra):
+    output = str(tmp_path / "out")
+    stats = run(["--input", f"{site['site']}/{input_name}", "--output", output, *TEST_FLAGS, *extra])
+    pairs = _read(output, "pairs", schemas.PAIRS)
+    rejects = _read(output, "rejects", schemas.REJECTS)
+    return output, stats, pairs, rejects
+
+
+def _count_imgs(site):
+    from capfilt.crawl import parse_html
+
+    pages = glob.glob(f"{site['site']}/pages/*.html") + [f"{site['site']}/traps.html"]
+    return sum(len(list(parse_html(open(p, "rb").read()).iter("img"))) for p in pages)
+
+
+def test_warc_every_trap_ends_where_it_belongs(site, tmp_path):
+    output, stats, pairs, rejects = _ingest(site, tmp_path, "site.warc.gz")
+
+    inputs = _count_imgs(site)
+    assert stats["input_rows"] == inputs
+    assert len(pairs) + len(rejects) == inputs
+    assert stats["accounted"] and stats["pairs"] == len(pairs) and stats["rejects"] == len(rejects)
+    keys = [r["key"] for r in pairs] + [r["key"] for r in rejects]
+    assert len(set(keys)) == len(keys), "a row ended in two places"
+
+    by_url = {}
+    for reject in rejects:
+        by_url.setdefault(reject["url"], []).append((reject["stage"], reject["reason"]))
+    base = site["server"].base_url.rstrip("/")
+    for trap in site["manifest"]:
+        if trap.get("reason") is None or "path" not in trap:
+            continue
+        url = trap["path"] if "://" in trap["path"] else base + trap["path"]
+        assert (trap["stage"], trap["reason"]) in by_url.get(url, []), (trap["name"], by_url.get(url))
+    reasons = {(r["stage"], r["reason"]) for r in rejects}
+    for trap in site["manifest"]:
+        if trap.get("stage") and trap["stage"] != "pairs":
+            assert (trap["stage"], trap["reason"]) in reasons, trap["name"]
+
+    # The image served as text/plain is validated by decoding, and kept.
+    assert any(p["url"].endswith("/traps/wrong-type.jpg") for p in pairs)
+    # srcset: the largest candidate is fetched, never the fallback src.
+    assert not any("fallback" in p["url"] or "w=32" in p["url"] for p in pairs)
+    # The private host was refused before any connection: the reason is the policy, not a refused socket.
+    escape = [r for r in rejects if (r["url"] or "").endswith("/traps/escape.jpg")]
+    assert escape[0]["reason"] == "blocked_private_address" and "127.0.0.2" in escape[0]["detail"]
+    assert site["server"].requests["/robots.txt"] >= 1
+
+    for pair in pairs:
+        assert pair["width"] <= 64 or pair["height"] <= 64
+        assert pair["sha256"] and len(pair["phash"]) == 16 and pair["page_url"].startswith(base)
+        assert pair["caption"] and pair["caption_boilerplate"] in (True, False)
+    assert len({p["sha256"] for p in pairs}) == len(pairs), "exact duplicates survived"
+    assert stats["rejects_by_reason"]["fetch/timeout"] == 1
+    assert set(os.listdir(output)) == set(stats["files"]) | {"stats.json"}
+
+
+def test_rerun_gives_the_same_files_and_no_duplicates(site, tmp_path):
+    output, first, pairs, rejects = _ingest(site, tmp_path, "urls.parquet")
+    stale = f"{output}/pairs-00007-of-00009.parquet"  # a shard of an earlier, differently sized run
+    pq.write_table(pa.table({"x": [1]}), stale)
+    _, second, pairs_again, rejects_again = _ingest(site, tmp_path, "urls.parquet")
+    assert not os.path.exists(stale)
+    assert pairs_again == pairs and rejects_again == rejects
+    assert first["rejects_by_reason"] == second["rejects_by_reason"]
+    assert not glob.glob(f"{output}/*inprogress*")
+
+
+def test_url_list_with_custom_columns(site, tmp_path):
+    table = pq.read_table(f"{site['site']}/urls.parquet")
+    listing = tmp_path / "list.tsv"
+    rows = [
+        "link\ttext",
+        *(f"{u}\t{c}" for u, c in zip(table["url"].to_pylist(), table["caption"].to_pylist(), strict=True)),
+    ]
+    rows.append("\tno url here")
+    listing.write_text("\n".join(rows) + "\n")
+    output = str(tmp_path / "out")
+    stats = run(["--input", str(listing), "--output", output, "--url_col", "link", "--caption_col", "text",
+                 *TEST_FLAGS])  # fmt: skip
+    assert stats["input_rows"] == WEB + 1
+    assert stats["accounted"]
+    assert stats["rejects_by_reason"].get("read/missing_url") == 1
+
+
+def test_wat_records(site, tmp_path):
+    _, stats, pairs, _ = _ingest(site, tmp_path, "site.wat.gz")
+    assert stats["accounted"]
+    assert {p["source"] for p in pairs} == {"wat"}
+    assert stats["rejects_by_reason"]["fetch/robots_disallowed"] == 1
+
+
+def test_default_policy_refuses_loopback_without_a_request(site, tmp_path):
+    before = sum(site["server"].requests.values())
+    output = str(tmp_path / "out")
+    flags = [f for f in TEST_FLAGS if f not in ("--allow_networks", "127.0.0.1/32")]
+    stats = run(["--input", f"{site['site']}/urls.parquet", "--output", output, *flags])
+    assert stats["rejects_by_reason"] == {"fetch/blocked_private_address": WEB}
+    assert sum(site["server"].requests.values()) == before
+
+
+@pytest.mark.slow
+def test_multi_processing_direct_runner(site, tmp_path):
+    _, stats, pairs, rejects = _ingest(
+        site, tmp_path, "site.warc.gz", "--direct_num_workers=2", "--direct_running_mode=multi_processing"
+    )
+    assert stats["accounted"] and stats["input_rows"] == _count_imgs(site)
+    assert stats["rejects_by_reason"]["dedup/duplicate_image"] == 1
+    with open(f"{tmp_path}/out/stats.json") as handle:
+        assert json.load(handle)["pairs"] == len(pairs)
