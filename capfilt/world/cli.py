@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="mix of web noise types as NAME=FRACTION,... summing to 1 (types left out get 0)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
+    parser.add_argument(
+        "--site",
+        action="store_true",
+        help="also write OUTPUT/site: HTML pages, images, robots.txt, WARC/WAT files and failure-mode traps",
+    )
+    parser.add_argument("--site_base_url", default="http://127.0.0.1:8000/", help="URL the site is served at")
     return parser
 
 
@@ -60,4 +66,9 @@ def main(argv: list[str] | None = None) -> dict:
         config = WorldConfig(**values, noise=parse_noise_mix(args.noise))
     except ValueError as error:
         parser.error(str(error))
-    return generate_world(args.output, config, progress=not args.quiet)
+    summary = generate_world(args.output, config, progress=not args.quiet)
+    if args.site:
+        from capfilt.world.site import build_site
+
+        summary["site"] = build_site(args.output, base_url=args.site_base_url)
+    return summary
