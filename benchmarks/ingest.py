@@ -1,0 +1,149 @@
+"""img2dataset standalone vs pipelines.ingest on the same local URL list, served from 127.0.0.1.
+
+    python benchmarks/ingest.py [--images 2000] [--image_size 256] [--resize 128] [--threads 32]
+
+Both download the same URLs with the same resize settings (keep_ratio to --resize, JPEG quality 95) on
+two processes; the wall time of each whole run (start-up included) gives URLs/s. Ingest additionally
+reads robots.txt, checks every address and de-duplicates run-wide. Ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")  # no update check from img2dataset's resizer
+
+
+def _serve(site: str, port_queue) -> None:
+    from capfilt.world.site_server import serve_site
+
+    with serve_site(site) as server:
+        port_queue.put(server.server_address[1])
+        while True:
+            time.sleep(3600)
+
+
+def _img2dataset(urls: str, output: str, args) -> tuple[float, int]:
+    from img2dataset import download
+
+    started = time.perf_counter()
+    download(
+        url_list=urls,
+        input_format="parquet",
+        url_col="url",
+        caption_col="caption",
+        output_format="parquet",
+        output_folder=output,
+        processes_count=2,
+        thread_count=args.threads,
+        image_size=args.resize,
+        resize_mode="keep_ratio",
+        encode_format="jpg",
+        encode_quality=95,
+        number_sample_per_shard=args.shard_size,
+        timeout=10,
+        retries=0,
+        user_agent_token="capfilt",
+        disallowed_header_directives=["noai", "noimageai", "noindex", "noimageindex"],
+    )
+    seconds = time.perf_counter() - started
+    import glob
+
+    import pyarrow.parquet as pq
+
+    ok = sum(
+        sum(status == "success" for status in pq.read_table(path, columns=["status"])["status"].to_pylist())
+        for path in glob.glob(f"{output}/*.parquet")
+    )
+    return seconds, ok
+
+
+def _ingest(urls: str, output: str, args) -> tuple[float, int, dict]:
+    from pipelines.ingest import run
+
+    started = time.perf_counter()
+    stats = run(
+        [
+            f"--input={urls}",
+            f"--output={output}",
+            "--allow_networks=127.0.0.1/32",
+            f"--image_size={args.resize}",
+            "--resize_mode=keep_ratio",
+            "--encode_quality=95",
+            f"--thread_count={args.threads}",
+            f"--shard_size={args.shard_size}",
+            "--timeout=10",
+            "--direct_num_workers=2",
+            "--direct_running_mode=multi_processing",
+        ]
+    )
+    return time.perf_counter() - started, stats["pairs"], stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=2000)
+    parser.add_argument("--image_size", type=int, default=256, help="side of the served images")
+    parser.add_argument("--resize", type=int, default=128, help="keep_ratio target of both runs")
+    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--shard_size", type=int, default=500)
+    args = parser.parse_args()
+
+    from capfilt.world.config import WorldConfig
+    from capfilt.world.generate import generate_world
+    from capfilt.world.site import build_site
+
+    work = tempfile.mkdtemp(prefix="ingest-bench-")
+    config = WorldConfig(web=args.images, human=0, test=0, classify=0, documents=0, clips=0)
+    config.image_size = args.image_size
+    generate_world(work, config, progress=False)
+    os.makedirs(f"{work}/site")
+    ports = multiprocessing.Queue()
+    server = multiprocessing.Process(target=_serve, args=(f"{work}/site", ports), daemon=True)
+    server.start()
+    try:
+        port = ports.get(timeout=30)
+        build_site(work, base_url=f"http://127.0.0.1:{port}/", traps=False)
+        urls = f"{work}/site/urls.parquet"
+        base_seconds, base_ok = _img2dataset(urls, f"{work}/img2dataset", args)
+        ours_seconds, ours_ok, stats = _ingest(urls, f"{work}/ingest", args)
+    finally:
+        server.terminate()
+        server.join(timeout=5)
+    result = {
+        "benchmark": "ingest",
+        "urls": args.images,
+        "served_size": args.image_size,
+        "resize": args.resize,
+        "img2dataset_seconds": round(base_seconds, 2),
+        "img2dataset_images": base_ok,
+        "img2dataset_urls_per_second": round(args.images / base_seconds, 1),
+        "ingest_seconds": round(ours_seconds, 2),
+        "ingest_pairs": ours_ok,
+        "ingest_rejects": stats["rejects_by_reason"],
+        "ingest_urls_per_second": round(args.images / ours_seconds, 1),
+        "ratio": round(base_seconds / ours_seconds, 3),
+        "cpus": os.cpu_count(),
+    }
+    print(
+        f"img2dataset: {args.images} URLs in {base_seconds:.1f}s ({result['img2dataset_urls_per_second']}/s, "
+        f"{base_ok} images)",
+        file=sys.stderr,
+    )
+    print(
+        f"ingest:      {args.images} URLs in {ours_seconds:.1f}s ({result['ingest_urls_per_second']}/s, "
+        f"{ours_ok} pairs after dedup)",
+        file=sys.stderr,
+    )
+    print(f"ratio ingest/img2dataset: {result['ratio']}", file=sys.stderr)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
