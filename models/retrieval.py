@@ -1,0 +1,51 @@
+"""Image-text retrieval recall R@K in both directions, with several captions per image.
+
+Conventions of the COCO/Flickr protocol (as in ALBEF, BLIP and CLIP's evaluations):
+- image -> text: an image counts as found at K when *any* of its captions is among its top K texts;
+- text -> image: each caption is a query whose single correct answer is its own image.
+Ties are broken by index (a stable sort), so a constant similarity never reports a false success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+DEFAULT_KS = (1, 5, 10)
+
+
+def first_hit_rank(similarity: torch.Tensor, relevant: torch.Tensor) -> torch.Tensor:
+    """For each query row: the 0-based rank of its best-ranked relevant column."""
+    order = torch.sort(similarity, dim=1, descending=True, stable=True).indices
+    hits = torch.gather(relevant, 1, order)
+    return hits.int().argmax(dim=1)
+
+
+def retrieval_recall(
+    similarity: torch.Tensor, text_to_image: torch.Tensor, ks: Sequence[int] = DEFAULT_KS
+) -> dict[str, float]:
+    """R@K (percent) for image->text and text->image, and their mean `r_mean`.
+
+    `similarity` is (images x texts); `text_to_image[j]` is the index of the image caption j describes.
+    """
+    num_images, num_texts = similarity.shape
+    text_to_image = torch.as_tensor(text_to_image, dtype=torch.long)
+    if text_to_image.shape != (num_texts,):
+        raise ValueError(f"text_to_image has shape {tuple(text_to_image.shape)}, expected ({num_texts},)")
+    if num_texts and (int(text_to_image.min()) < 0 or int(text_to_image.max()) >= num_images):
+        raise ValueError("text_to_image holds an image index outside the similarity matrix")
+    relevant = text_to_image[None, :] == torch.arange(num_images)[:, None]
+    captionless = (~relevant.any(dim=1)).nonzero().flatten().tolist()
+    if captionless:
+        raise ValueError(
+            f"images {captionless[:5]} have no caption; image->text recall is undefined for them"
+        )
+    i2t = first_hit_rank(similarity.float(), relevant)
+    t2i = first_hit_rank(similarity.float().t(), relevant.t())
+    metrics: dict[str, float] = {}
+    for name, ranks in (("i2t", i2t), ("t2i", t2i)):
+        for k in ks:
+            metrics[f"{name}_r{k}"] = 100.0 * float((ranks < k).float().mean())
+    metrics["r_mean"] = sum(metrics.values()) / len(metrics)
+    return metrics
