@@ -351,7 +351,19 @@ def _runner(options: PipelineOptions):
     return name
 
 
+def _print_help() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipelines.ingest", description=__doc__.splitlines()[0])
+    IngestOptions._add_argparse_args(parser)
+    parser.print_help()
+    print("\nEvery standard Beam pipeline option (--runner, Dataflow's, --direct_*) is accepted too.")
+
+
 def run(argv: list[str] | None = None) -> dict | None:
+    if argv and ("-h" in argv or "--help" in argv):
+        _print_help()
+        return None
     options = PipelineOptions(argv)
     ingest = options.view_as(IngestOptions)
     if not ingest.input or not ingest.output:

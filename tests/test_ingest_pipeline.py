@@ -145,3 +145,24 @@ def test_multi_processing_direct_runner(site, tmp_path):
     assert stats["rejects_by_reason"]["dedup/duplicate_image"] == 1
     with open(f"{tmp_path}/out/stats.json") as handle:
         assert json.load(handle)["pairs"] == len(pairs)
+
+
+def test_img2dataset_output_is_validated_and_deduplicated(tmp_path):
+    from tests.images import jpeg_bytes
+
+    good = jpeg_bytes(size=(40, 30))
+
+    def row(index, caption, data, status="success"):
+        return {"key": f"{index:09d}", "url": f"http://a/{index}.jpg", "caption": caption, "status": status,
+                "error_message": None if data else "HTTP Error 404", "jpg": data}  # fmt: skip
+
+    rows = [row(0, "a red box", good), row(1, "same box", good), row(2, "broken", b"xx"),
+            row(3, "gone", None, "failed_to_download")]  # fmt: skip
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "00000.parquet")
+    output = str(tmp_path / "out")
+    stats = run(
+        ["--input", str(tmp_path / "00000.parquet"), "--output", output, "--input_format", "img2dataset"]
+    )
+    assert stats["accounted"] and stats["input_rows"] == 4 and stats["pairs"] == 1
+    assert stats["rejects_by_reason"]["dedup/duplicate_image"] == 1
+    assert stats["rejects_by_reason"]["decode/not_an_image"] == 1
