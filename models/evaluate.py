@@ -1,0 +1,215 @@
+"""Evaluating a CLIP or BLIP (ITC) checkpoint: image-text retrieval and zero-shot classification.
+
+`python -m models.evaluate clip|blip --checkpoint DIR --data GLOB [--classify GLOB --labels GLOB]`
+
+- retrieval on --data (held-out `pairs` or `curated` Parquet): every human reference caption of an image is a
+  text (the web caption when an image has none), R@1/5/10 in both directions (models.retrieval);
+- zero-shot top-1 on --classify, whose class of each key comes from --labels (`labels` Parquet, class_name),
+  with a classifier built from the class names through prompt templates (models.zeroshot).
+Prints a table and ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from dataclasses import dataclass
+
+import pyarrow as pa
+import torch
+from tqdm import tqdm
+
+import schemas
+from models import retrieval, zeroshot
+from models.encoders import load_encoder
+from models.parquet_data import decode_image, table_schema
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EmbeddedPairs:
+    keys: list[str]
+    image_features: torch.Tensor  # (images x dim), normalised
+    text_features: torch.Tensor  # (texts x dim), normalised
+    text_to_image: torch.Tensor  # (texts,) index of each text's image
+    skipped: int  # records without a decodable image or any text
+
+
+def all_texts(record: dict, schema) -> list[str]:
+    """Every text that describes the record's image: kept captions, or human references, else the web text."""
+    if schema is schemas.CURATED:
+        texts = record["captions"] or []
+    else:
+        texts = record["references"] or [record["caption"]]
+    return [t for t in texts if t and t.strip()]
+
+
+def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0) -> EmbeddedPairs:
+    """Embed every image and every text of the files (at most `limit` images when > 0)."""
+    keys: list[str] = []
+    image_chunks, text_chunks, text_to_image = [], [], []
+    pending_images: list = []
+    pending_texts: list[str] = []
+    skipped = 0
+
+    def flush() -> None:
+        if pending_images:
+            pixels = encoder.image_processor(images=pending_images, return_tensors="pt").pixel_values
+            image_chunks.append(encoder.images(pixels))
+            text_chunks.append(encoder.texts(pending_texts))
+            pending_images.clear()
+            pending_texts.clear()
+
+    with tqdm(desc="embed", unit="img", leave=False) as progress:
+        for path in files:
+            schema = table_schema(path)
+            for record in schemas.iter_records(path, schema):
+                if limit and len(keys) >= limit:
+                    break
+                texts, image = all_texts(record, schema), decode_image(record)
+                if not texts or image is None:
+                    skipped += 1
+                    continue
+                index = len(keys)
+                keys.append(record["key"])
+                pending_images.append(image)
+                pending_texts.extend(texts)
+                text_to_image.extend([index] * len(texts))
+                if len(pending_images) >= batch_size:
+                    flush()
+                progress.update(1)
+    flush()
+    if not keys:
+        raise ValueError(f"no image with text found in {len(files)} file(s)")
+    if skipped:
+        log.warning("skipped %d record(s) without a decodable image or any text", skipped)
+    return EmbeddedPairs(
+        keys, torch.cat(image_chunks), torch.cat(text_chunks), torch.tensor(text_to_image), skipped
+    )
+
+
+def retrieval_metrics(pairs: EmbeddedPairs) -> dict[str, float]:
+    similarity = pairs.image_features @ pairs.text_features.t()
+    return retrieval.retrieval_recall(similarity, pairs.text_to_image)
+
+
+def read_classes(label_files: list[str]) -> dict[str, str]:
+    """key -> class_name from `labels` Parquet files."""
+    wanted = pa.schema([schemas.LABELS.field("key"), schemas.LABELS.field("class_name")])
+    classes: dict[str, str] = {}
+    for path in label_files:
+        table = schemas.read_table(path, wanted)
+        for key, name in zip(
+            table.column("key").to_pylist(), table.column("class_name").to_pylist(), strict=True
+        ):
+            if name:
+                classes[key] = name
+    return classes
+
+
+def zeroshot_metrics(encoder, images: EmbeddedPairs, classes: dict[str, str], templates) -> dict[str, float]:
+    """Top-1 over the images whose key has a class; the candidate classes are all classes among them."""
+    rows = [i for i, key in enumerate(images.keys) if key in classes]
+    if not rows:
+        raise ValueError("no classified image has a class in the labels given")
+    names = sorted({classes[images.keys[i]] for i in rows})
+    classifier = zeroshot.zeroshot_classifier(names, encoder.texts, templates)
+    predicted = zeroshot.classify(images.image_features[rows], classifier)
+    labels = torch.tensor([names.index(classes[images.keys[i]]) for i in rows])
+    return {"zeroshot_top1": zeroshot.top1_accuracy(predicted, labels), "zeroshot_classes": len(names)}
+
+
+def evaluate(
+    encoder,
+    data: str = "",
+    classify: str = "",
+    labels: str = "",
+    batch_size: int = 64,
+    limit: int = 0,
+    templates=zeroshot.DEFAULT_TEMPLATES,
+) -> dict:
+    """Retrieval metrics on `data` and zero-shot top-1 on `classify` (with `labels`); either may be empty."""
+    if not data and not classify:
+        raise ValueError("nothing to evaluate: give --data and/or --classify")
+    if classify and not labels:
+        raise ValueError("--classify needs --labels (labels Parquet with class_name per key)")
+    results: dict = {}
+    if data:
+        pairs = embed_pairs(encoder, schemas.expand(data), batch_size, limit)
+        results.update(retrieval_metrics(pairs))
+        results.update(images=len(pairs.keys), texts=len(pairs.text_to_image))
+    if classify:
+        images = embed_pairs(encoder, schemas.expand(classify), batch_size, limit)
+        results.update(zeroshot_metrics(encoder, images, read_classes(schemas.expand(labels)), templates))
+        results["zeroshot_images"] = len(images.keys)
+    return results
+
+
+METRIC_ORDER = ["zeroshot_top1", "i2t_r1", "i2t_r5", "i2t_r10", "t2i_r1", "t2i_r5", "t2i_r10", "r_mean"]
+
+
+def format_table(rows: dict[str, dict]) -> str:
+    """One row per named result, in the layout of the papers' tables (percent, one decimal)."""
+    columns = [m for m in METRIC_ORDER if any(m in r for r in rows.values())]
+    width = max([len("model")] + [len(name) for name in rows])
+    lines = [f"{'model':<{width}}  " + "  ".join(f"{c:>13}" for c in columns)]
+    for name, result in rows.items():
+        cells = [f"{result[c]:>13.1f}" if c in result else f"{'-':>13}" for c in columns]
+        lines.append(f"{name:<{width}}  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m models.evaluate", description=__doc__)
+    parser.add_argument("model", choices=["clip", "blip"], help="checkpoint kind (blip: its ITC embeddings)")
+    parser.add_argument("--checkpoint", required=True, help="transformers checkpoint directory")
+    parser.add_argument("--data", default="", help="held-out pairs/curated Parquet glob(s) for retrieval")
+    parser.add_argument(
+        "--classify", default="", help="pairs Parquet glob(s) of images to classify zero-shot"
+    )
+    parser.add_argument("--labels", default="", help="labels Parquet glob(s) giving class_name per key")
+    parser.add_argument(
+        "--templates",
+        default="|".join(zeroshot.DEFAULT_TEMPLATES),
+        help="prompt templates separated by '|', each with {} for the class name",
+    )
+    parser.add_argument("--batch_size", type=int, default=64, help="images embedded at once")
+    parser.add_argument("--limit", type=int, default=0, help="evaluate at most this many images per set")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        encoder = load_encoder(args.model, args.checkpoint)
+        results = evaluate(
+            encoder,
+            args.data,
+            args.classify,
+            args.labels,
+            args.batch_size,
+            args.limit,
+            args.templates.split("|"),
+        )
+    except (ValueError, FileNotFoundError, schemas.SchemaError) as error:
+        parser.error(str(error))
+    print(format_table({args.model: results}))
+    summary = {
+        "model": args.model,
+        "checkpoint": args.checkpoint,
+        **{k: _rounded(v) for k, v in results.items()},
+    }
+    print(json.dumps(summary), flush=True)
+    return summary
+
+
+def _rounded(value):
+    return round(value, 2) if isinstance(value, float) else value
+
+
+if __name__ == "__main__":
+    main()
