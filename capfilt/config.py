@@ -14,7 +14,7 @@ POLICIES = ("paper", "topk")
 DECODINGS = ("nucleus", "greedy")
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("fp32", "bf16", "fp16")
-ITM_FIRST_TOKENS = ("cls", "enc")
+ITM_FIRST_TOKENS = ("auto", "cls", "enc")
 
 
 def _option(default, help: str, choices: tuple | None = None):
@@ -57,9 +57,10 @@ class CapfiltConfig:
     precision: str = _option("fp32", "Model precision; bf16/fp16 are meant for GPUs.", PRECISIONS)
     seed: int = _option(0, "Run seed; each record's sampling seed derives from it and the record key.")
     itm_first_token: str = _option(
-        "cls",
+        "auto",
         "First token of filter inputs: cls = transformers' convention (processor output, [CLS]); "
-        "enc = the original BLIP code's [ENC] token.",
+        "enc = the original BLIP code's [ENC] token; auto = the checkpoint's config.json "
+        "`itm_first_token` (written by this project's trainer), else cls.",
         ITM_FIRST_TOKENS,
     )
     itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")

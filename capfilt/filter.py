@@ -5,8 +5,9 @@ with the processor's tokenisation (truncated to `max_tokens`, BLIP's ITM uses 35
 
 transformers vs the original BLIP code: BLIP's ITM replaces the text's first token ([CLS]) with [ENC];
 transformers' retrieval model takes the processor's ids unchanged ([CLS] first), and Salesforce's converted
-checkpoints are documented and evaluated that way. We follow transformers by default (`first_token="cls"`);
-`first_token="enc"` reproduces BLIP's code when the tokenizer has an [ENC] token.
+checkpoints are documented and evaluated that way. We follow transformers (`first_token="cls"`) unless the
+checkpoint's config.json says otherwise (`itm_first_token`, written by models/ at export; read when
+`first_token="auto"`, the default); `first_token="enc"` reproduces BLIP's code (needs an [ENC] token).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ ENC_TOKEN = "[ENC]"
 @dataclass(frozen=True)
 class FilterSettings:
     checkpoint: str
-    first_token: str = "cls"
+    first_token: str = "auto"
     max_tokens: int = 35
     device: str = "cpu"
     precision: str = "fp32"
@@ -64,8 +65,11 @@ class TransformersFilter(Filter):
         )
         self.device = self.model.device
         self.dtype = self.model.dtype
+        self.first_token = settings.first_token
+        if self.first_token == "auto":
+            self.first_token = getattr(self.model.config, "itm_first_token", None) or "cls"
         self.enc_token_id = None
-        if settings.first_token == "enc":
+        if self.first_token == "enc":
             vocab = self.processor.tokenizer.get_vocab()
             if ENC_TOKEN not in vocab:
                 raise checkpoints.CheckpointError(

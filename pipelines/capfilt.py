@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (a log filter must be installed before Beam is imported)
 """The main job: `python -m pipelines.capfilt` runs BLIP's CapFilt over image-text pairs with Beam.
 
 read -> decode/prepare -> RunInference(captioner) -> RunInference(filter) -> policy ->
@@ -7,20 +8,24 @@ curated/ + dropped/ + rejects/ Parquet, stats.json and report.html in --output.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from dataclasses import asdict
 
+# Beam's BigQuery stub logs "apitools not found" when imported without the GCP extras: noise for this job.
+logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
+
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.ml.inference.base import RunInference
-from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
+from apache_beam.options.pipeline_options import DirectOptions, StandardOptions, WorkerOptions
 
 import schemas
 from capfilt import checkpoints, corpus, policy
 from capfilt.captioner import ENGINES as CAPTIONER_ENGINES
 from capfilt.captioner import CaptionerSettings
-from capfilt.config import CapfiltConfig
+from capfilt.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, CapfiltConfig
 from capfilt.curate import dropped_reject
 from capfilt.filter import ENGINES as FILTER_ENGINES
 from capfilt.filter import FilterSettings
@@ -59,6 +64,22 @@ def resolve_input(config: CapfiltConfig) -> tuple[list[str], str | None]:
     return files, labels
 
 
+def check_models(config: CapfiltConfig) -> None:
+    for kind, path, default in (
+        ("captioner", config.captioner, DEFAULT_CAPTIONER),
+        ("filter", config.filter, DEFAULT_FILTER),
+    ):
+        try:
+            checkpoints.check_available(path, kind)
+        except checkpoints.CheckpointError as error:
+            if path != default:
+                raise
+            raise checkpoints.CheckpointError(
+                f"the shipped demo {kind} is missing: {path} does not exist or is incomplete "
+                f"(models/ exports it there). Pass --{kind} PATH_OR_HUB_ID to use another checkpoint."
+            ) from error
+
+
 def run_settings(config: CapfiltConfig, files: list[str]) -> dict:
     """What stats.json and the report say about how the run was made."""
     settings = {k: v for k, v in asdict(config).items() if k not in ("report_samples",)}
@@ -85,7 +106,9 @@ def build(
         | "Read"
         >> beam.ParDo(steps.ReadFile(config.input_format)).with_outputs(steps.REJECTS, main="records")
     )
-    prepared = read.records | "Prepare" >> beam.ParDo(steps.Prepare(config.seed)).with_outputs(
+    # Spread records (not just files) over workers: one big file would otherwise stay on one worker.
+    records = read.records | "SpreadRecords" >> beam.Reshuffle()
+    prepared = records | "Prepare" >> beam.ParDo(steps.Prepare(config.seed)).with_outputs(
         steps.REJECTS, main="items"
     )
     captioned, captioner_dlq = (
@@ -168,6 +191,10 @@ def pipeline_options(beam_options):
     direct = beam_options.view_as(DirectOptions)
     if direct.direct_running_mode is None:
         direct.direct_running_mode = "in_memory"
+    worker = beam_options.view_as(WorkerOptions)
+    if standard.runner == "DirectRunner" and worker.default_sdk_harness_log_level is None:
+        # Local worker processes otherwise log every gRPC channel at INFO; errors still surface.
+        worker.default_sdk_harness_log_level = "ERROR"
     return beam_options
 
 
@@ -179,8 +206,7 @@ def run(argv: list[str] | None = None) -> dict:
     config.validate()
     if config.engine not in CAPTIONER_ENGINES or config.engine not in FILTER_ENGINES:
         raise ValueError(f"--engine {config.engine!r} is not one of {', '.join(sorted(CAPTIONER_ENGINES))}")
-    checkpoints.check_available(config.captioner, "captioner")
-    checkpoints.check_available(config.filter, "filter")
+    check_models(config)
     files, labels = resolve_input(config)
     output = config.output.rstrip("/")
     out = staging.new_staging_dir(output)

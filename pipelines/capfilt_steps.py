@@ -93,7 +93,8 @@ class Progress(beam.DoFn):
         self.what = what
 
     def setup(self):
-        self.count, self.started, self.last = 0, time.monotonic(), 0.0
+        self.count = 0
+        self.started = self.last = time.monotonic()
 
     def process(self, element):
         self.count += 1

@@ -1,5 +1,8 @@
 """The captioner and filter engines against transformers' own API, on tiny checkpoints built locally."""
 
+import json
+import shutil
+
 import pytest
 import torch
 from PIL import Image
@@ -92,6 +95,17 @@ def test_enc_first_token_follows_the_original_blip_code(tiny, images):
     with torch.no_grad():
         expected = itm_probability(model(pixel_values=pixels, **tokens).itm_score)[0].item()
     assert scorer.score(images[:1], [["a red square"]])[0][0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_auto_first_token_follows_the_checkpoint_config(tiny, tmp_path):
+    _, filter_dir = tiny
+    copy = tmp_path / "filter-enc"
+    shutil.copytree(filter_dir, copy)
+    config = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps({**config, "itm_first_token": "enc"}))
+    assert load_filter(FilterSettings(str(copy))).first_token == "enc"
+    assert load_filter(FilterSettings(str(filter_dir))).first_token == "cls"
+    assert load_filter(FilterSettings(str(copy), first_token="cls")).first_token == "cls"
 
 
 def test_checkpoint_errors_name_the_path_and_the_problem(tiny, tmp_path):

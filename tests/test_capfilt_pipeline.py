@@ -203,6 +203,16 @@ def test_bad_arguments_get_one_clear_message(setup, capsys, tmp_path):
     assert not os.path.exists(tmp_path / "o")
 
 
+def test_a_missing_shipped_model_is_named_in_one_line(setup, capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(job, "DEFAULT_CAPTIONER", str(tmp_path / "assets" / "captioner"))
+    monkeypatch.setattr(job, "DEFAULT_FILTER", setup["filter"])
+    argv = ["--input", setup["input"], "--captioner", job.DEFAULT_CAPTIONER, "--filter", setup["filter"]]
+    assert job.main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "shipped demo captioner is missing" in error
+    assert str(tmp_path / "assets" / "captioner") in error
+
+
 def test_help_documents_our_flags_and_beams(capsys):
     with pytest.raises(SystemExit) as exit_info:
         job.run(["--help"])
