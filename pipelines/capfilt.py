@@ -44,6 +44,7 @@ Any standard Beam option is accepted too (see below), e.g.
   --runner=DirectRunner --direct_num_workers=2 --direct_running_mode=multi_processing
 """
 
+PROG = "python -m pipelines.capfilt"
 DIRECTORIES = ["curated", "dropped", "rejects"]
 # stats.json last: its presence marks a complete output.
 FILES = ["report.html", "stats.json"]
@@ -201,7 +202,7 @@ def pipeline_options(beam_options):
 def run(argv: list[str] | None = None) -> dict:
     """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument."""
     config, beam_options = options.parse(
-        list(sys.argv[1:] if argv is None else argv), CapfiltConfig, DESCRIPTION
+        list(sys.argv[1:] if argv is None else argv), CapfiltConfig, DESCRIPTION, PROG
     )
     config.validate()
     if config.engine not in CAPTIONER_ENGINES or config.engine not in FILTER_ENGINES:

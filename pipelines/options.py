@@ -62,17 +62,21 @@ def add_dataclass_flags(parser: argparse.ArgumentParser, settings_class: type) -
             )  # fmt: skip
 
 
-def build_parser(settings_class: type, description: str) -> argparse.ArgumentParser:
+def build_parser(settings_class: type, description: str, prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        description=description, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False
+        prog=prog,
+        usage="%(prog)s [job flags] [Beam pipeline options]",
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
     add_dataclass_flags(parser, settings_class)
     return parser
 
 
-def full_help(settings_class: type, description: str) -> str:
+def full_help(settings_class: type, description: str, prog: str | None = None) -> str:
     """Help text with the job's flags first, then Beam's standard options (runner, workers, Dataflow, ...)."""
-    parser = build_parser(settings_class, description)
+    parser = build_parser(settings_class, description, prog)
     for cls in _beam_option_classes():
         group = parser.add_argument_group(f"Beam {cls.__name__}")
         try:
@@ -82,11 +86,11 @@ def full_help(settings_class: type, description: str) -> str:
     return parser.format_help()
 
 
-def parse(argv: list[str], settings_class: type, description: str):
+def parse(argv: list[str], settings_class: type, description: str, prog: str | None = None):
     """Split argv into the job's settings (a `settings_class` instance) and Beam's PipelineOptions."""
     if any(arg in ("-h", "--help") for arg in argv):
-        print(full_help(settings_class, description))
+        print(full_help(settings_class, description, prog))
         raise SystemExit(0)
-    known, beam_args = build_parser(settings_class, description).parse_known_args(argv)
+    known, beam_args = build_parser(settings_class, description, prog).parse_known_args(argv)
     settings = settings_class(**vars(known))
     return settings, PipelineOptions(beam_args)
