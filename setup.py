@@ -27,6 +27,8 @@ RUNTIME = [
     "warcio>=1.7",
     "lxml>=5",
     "ftfy>=6",
+    # robots.txt per RFC 9309 (longest match, wildcards): Scrapy's parser; the stdlib one matches first-rule.
+    "protego>=0.3",
     # Progress bars for every long local run.
     "tqdm>=4.62",
 ]

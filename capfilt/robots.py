@@ -1,7 +1,8 @@
 """robots.txt, fetched once per host (scheme, host, port) and cached, with RFC 9309's failure rules.
 
 img2dataset does not read robots.txt; ingest does, before any image request to a host.
-- 2xx: the rules apply (matched on our user-agent token by the standard library's parser);
+- 2xx: the rules apply, matched on our user-agent token by Protego (Scrapy's RFC 9309 parser: the longest
+  matching rule wins and `*`/`$` patterns work, which the standard library's first-match parser gets wrong);
 - 4xx (including 404): no rules, everything is allowed;
 - 5xx, timeouts, refused connections, blocked addresses: the site is unreachable, so nothing is fetched.
 """
@@ -9,10 +10,11 @@ img2dataset does not read robots.txt; ingest does, before any image request to a
 from __future__ import annotations
 
 import threading
-import urllib.robotparser
 from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import urlsplit
+
+from protego import Protego
 
 # Enough hosts for a shard of a crawl; the least recently used origin is forgotten beyond it.
 MAX_CACHED_HOSTS = 10_000
@@ -28,7 +30,7 @@ class _Entry:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.parser: urllib.robotparser.RobotFileParser | None = None
+        self.parser: Protego | None = None
         self.unreachable: str | None = None
 
 
@@ -61,13 +63,12 @@ class RobotsCache:
                 self._load(origin, entry)
         if entry.unreachable is not None:
             return "robots_unreachable", f"{origin}: {entry.unreachable}"
-        if not entry.parser.can_fetch(self._token, url):
+        if not entry.parser.can_fetch(url, self._token):
             return "robots_disallowed", f"{origin} disallows {url} for {self._token}"
         return None
 
     def _load(self, origin: str, entry: _Entry) -> None:
         self.fetches += 1
-        parser = urllib.robotparser.RobotFileParser(origin)
         try:
             status, body = self._get(origin)
         except Exception as error:  # noqa: BLE001 - any failure means "unreachable"
@@ -76,8 +77,6 @@ class RobotsCache:
         if status >= 500:
             entry.unreachable = f"robots.txt answered {status}"
             return
-        if 400 <= status < 500:
-            parser.parse([])  # no rules: everything allowed
-        else:
-            parser.parse(body.decode("utf-8", errors="replace").splitlines())
-        entry.parser = parser
+        # 4xx: no rules, everything allowed.
+        text = "" if 400 <= status < 500 else body.decode("utf-8", errors="replace")
+        entry.parser = Protego.parse(text)
