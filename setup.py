@@ -36,7 +36,8 @@ RUNTIME = [
 EXTRAS = {
     # datasets: tests prove that Hugging Face `datasets` reads our Parquet image column as an Image feature.
     "dev": ["pytest>=8", "pytest-timeout>=2.3", "ruff>=0.6", "datasets>=3"],
-    "gcp": ["apache-beam[gcp]>=2.60"],
+    # gcsfs lets fsspec read and write gs:// inputs, outputs and model folders on Dataflow.
+    "gcp": ["apache-beam[gcp]>=2.60", "gcsfs>=2023.1"],
 }
 
 setup(
