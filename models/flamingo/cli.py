@@ -1,0 +1,63 @@
+"""The `flamingo` subcommands of models.pretrain and models.generate."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from models.cli import add_dataclass_arguments, dataclass_from_args
+from models.training import TrainConfig, run_config_dump, setup_distributed, train
+
+TRAIN_DEFAULTS = {"output": "runs/flamingo", "lr": 1e-4, "warmup_steps": 500}
+
+
+def run_pretrain(args: argparse.Namespace) -> dict:
+    from models.flamingo.task import FlamingoArgs, flamingo_task
+
+    model_args, train_args = dataclass_from_args(FlamingoArgs, args), dataclass_from_args(TrainConfig, args)
+    rank, world, device = setup_distributed(train_args.device)
+    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
+    return train(flamingo_task(model_args, train_args), train_args, rank, world, device)
+
+
+def add_pretrain_parser(subparsers) -> None:
+    from models.flamingo.task import FlamingoArgs
+
+    parser = subparsers.add_parser(
+        "flamingo",
+        help="Flamingo: Perceiver Resampler + gated cross-attention around a frozen causal LM",
+        description="Train Flamingo's new parts (resampler, gated cross-attention, <image> and "
+        "<|endofchunk|> embeddings) on interleaved sequences of image-caption pairs from pairs/curated "
+        "Parquet; the vision tower and the LM stay frozen. --batch_size counts pairs.",
+    )
+    add_dataclass_arguments(parser, FlamingoArgs)
+    add_dataclass_arguments(parser, TrainConfig, TRAIN_DEFAULTS)
+    parser.set_defaults(run=run_pretrain)
+
+
+def run_generate(args: argparse.Namespace) -> dict:
+    from PIL import Image
+
+    from models.flamingo.checkpoint import load_flamingo
+    from models.flamingo.generate import generate
+
+    model, tokenizer = load_flamingo(args.checkpoint)
+    images = [Image.open(path) for path in args.images.split(",") if path]
+    text = generate(model, tokenizer, images, args.prompt, args.max_new_tokens, args.top_p, args.seed)
+    return {"model": "flamingo", "prompt": args.prompt, "images": len(images), "text": text}
+
+
+def add_generate_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "flamingo",
+        help="few-shot generation from images and an interleaved prompt",
+        description="Continue PROMPT, whose <image> tokens stand for --images in order, e.g. "
+        '--images a.png,b.png --prompt "<image>a red circle<|endofchunk|><image>a picture of"',
+    )
+    parser.add_argument("--checkpoint", required=True, help="directory written by models.pretrain flamingo")
+    parser.add_argument("--images", default="", help="comma-separated image files, one per <image>")
+    parser.add_argument("--prompt", default="<image>a picture of", help="interleaved text prompt")
+    parser.add_argument("--max_new_tokens", type=int, default=30, help="tokens to generate at most")
+    parser.add_argument("--top_p", type=float, default=0.0, help="nucleus sampling; 0 = greedy")
+    parser.add_argument("--seed", type=int, default=0, help="sampling seed")
+    parser.set_defaults(run=run_generate)
