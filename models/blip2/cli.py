@@ -1,0 +1,35 @@
+"""The `blip2` subcommand of models.pretrain."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from models.cli import add_dataclass_arguments, dataclass_from_args
+from models.training import TrainConfig, run_config_dump, setup_distributed, train
+
+TRAIN_DEFAULTS = {"output": "runs/blip2", "lr": 1e-4, "warmup_steps": 2000}
+
+
+def run_pretrain(args: argparse.Namespace) -> dict:
+    from models.blip2.task import Blip2Args, blip2_task
+
+    model_args, train_args = dataclass_from_args(Blip2Args, args), dataclass_from_args(TrainConfig, args)
+    rank, world, device = setup_distributed(train_args.device)
+    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
+    return train(blip2_task(model_args, train_args), train_args, rank, world, device)
+
+
+def add_pretrain_parser(subparsers) -> None:
+    from models.blip2.task import Blip2Args
+
+    parser = subparsers.add_parser(
+        "blip2",
+        help="BLIP-2: Q-Former (stage 1: ITC+ITM+ITG) and soft prompt of a frozen LM (stage 2)",
+        description="Stage 1 trains the Q-Former against a frozen image encoder and writes a directory "
+        "Blip2ForImageTextRetrieval loads; stage 2 (--init STAGE1 --lm LM) trains queries, Q-Former and "
+        "projection as a soft prompt of the frozen LM and writes a Blip2ForConditionalGeneration.",
+    )
+    add_dataclass_arguments(parser, Blip2Args)
+    add_dataclass_arguments(parser, TrainConfig, TRAIN_DEFAULTS)
+    parser.set_defaults(run=run_pretrain)

@@ -1,0 +1,132 @@
+"""Assembling BLIP-2 training runs (stage 1 and stage 2) for models.training."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from transformers import AutoTokenizer, BlipImageProcessorPil
+
+from models.blip.collate import BlipCollator
+from models.blip.tokenizer import train_wordpiece
+from models.blip2.checkpoint import load_stage1, save_stage1, save_stage2
+from models.blip2.presets import PRESETS, blip2_config
+from models.blip2.stage1 import Blip2Stage1, Stage1Objective
+from models.blip2.stage2 import Blip2Stage2, Stage2Collator
+from models.causal_lm import IMAGE_TOKEN, load_causal_lm
+from models.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.training import Task, TrainConfig, barrier, is_main
+from schemas import expand
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Blip2Args:
+    """BLIP-2 settings (flags of the same names); defaults are the paper's."""
+
+    stage: int = field(
+        default=1, metadata={"help": "1: Q-Former with ITC+ITM+ITG; 2: soft prompt of a frozen LM"}
+    )
+    preset: str = field(default="demo", metadata={"help": f"stage 1 from scratch: sizes {PRESETS}"})
+    init: str = field(default="", metadata={"help": "stage 2: the stage-1 output directory"})
+    lm: str = field(default="", metadata={"help": "stage 2: causal LM dir (AutoModelForCausalLM), frozen"})
+    vocab_size: int = field(default=1000, metadata={"help": "stage 1: Q-Former WordPiece trained on --data"})
+    num_query_tokens: int = field(default=32, metadata={"help": "learned queries"})
+    cross_attention_frequency: int = field(
+        default=2, metadata={"help": "Q-Former cross-attention every N layers"}
+    )
+    max_text_length: int = field(default=35, metadata={"help": "text tokens per caption"})
+    temperature: float = field(default=0.07, metadata={"help": "initial ITC temperature (learned)"})
+    label_smoothing: float = field(default=0.1, metadata={"help": "ITG label smoothing"})
+    prompt: str = field(default="", metadata={"help": "stage 2: text before the caption, not a target"})
+
+
+def _stage1_tokenizer(train: TrainConfig, vocab_size: int):
+    directory = Path(train.output) / "tokenizer"
+    if is_main() and not directory.exists():
+        train_wordpiece(iter_texts(expand(train.data)), vocab_size=vocab_size).save_pretrained(directory)
+    barrier()
+    return AutoTokenizer.from_pretrained(directory)
+
+
+def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
+    tokenizer = _stage1_tokenizer(train, args.vocab_size)
+    config = blip2_config(
+        args.preset,
+        vocab_size=len(tokenizer),
+        pad_token_id=tokenizer.pad_token_id,
+        num_query_tokens=args.num_query_tokens,
+        cross_attention_frequency=args.cross_attention_frequency,
+        max_text_length=args.max_text_length + 2,
+    )
+    torch.manual_seed(train.seed)
+    model = Blip2Stage1(config, Stage1Objective(args.temperature, args.label_smoothing))
+    size = config.vision_config.image_size
+    processor = BlipImageProcessorPil(size={"height": size, "width": size})
+
+    def export(trained: Blip2Stage1, directory: Path) -> None:
+        save_stage1(trained, tokenizer, processor, directory)
+        log.info("wrote BLIP-2 stage 1 (Blip2ForImageTextRetrieval) to %s", directory)
+
+    return Task(
+        name="blip2-stage1",
+        model=model,
+        transform=ImageTransform(processor, Augmentation(train.crop_scale_min, train.hflip)),
+        # [CLS] text [SEP] for ITC/ITM; [DEC] text [SEP] for ITG with no prompt (BLIP-2).
+        collate=BlipCollator(tokenizer, args.max_text_length, prompt=""),
+        export=export,
+    )
+
+
+def stage2_task(args: Blip2Args, train: TrainConfig) -> Task:
+    if not args.init or not args.lm:
+        raise ValueError(
+            "--stage 2 needs --init (a stage-1 output directory) and --lm (a causal LM directory)"
+        )
+    stage1, _, processor = load_stage1(args.init)
+    lm, tokenizer = load_causal_lm(args.lm)
+    if tokenizer.convert_tokens_to_ids(IMAGE_TOKEN) in (None, tokenizer.unk_token_id):
+        # The soft prompt's placeholder; its embedding row is never used (transformers overwrites it).
+        tokenizer.add_special_tokens(
+            {"additional_special_tokens": [IMAGE_TOKEN]}, replace_extra_special_tokens=False
+        )
+        lm.resize_token_embeddings(len(tokenizer))
+    image_token_id = tokenizer.convert_tokens_to_ids(IMAGE_TOKEN)
+    s1 = stage1.config
+    config = blip2_config(
+        "tiny",  # replaced below by stage 1's own vision and Q-Former configs
+        vocab_size=s1.qformer_config.vocab_size,
+        num_query_tokens=s1.num_query_tokens,
+        text_config=lm.config.to_dict(),
+        image_token_id=image_token_id,
+        text_input=False,
+    )
+    config.vision_config = s1.vision_config
+    qformer = s1.qformer_config.to_dict() | {"use_qformer_text_input": False}
+    config.qformer_config = type(s1.qformer_config)(**{k: v for k, v in qformer.items() if k != "model_type"})
+    torch.manual_seed(train.seed)
+    model = Blip2Stage2(config, lm)
+    model.load_stage1(stage1.state_dict())
+
+    def export(trained: Blip2Stage2, directory: Path) -> None:
+        save_stage2(trained, tokenizer, processor, directory)
+        log.info("wrote BLIP-2 stage 2 (Blip2ForConditionalGeneration) to %s", directory)
+
+    return Task(
+        name="blip2-stage2",
+        model=model,
+        transform=ImageTransform(processor, Augmentation(train.crop_scale_min, train.hflip)),
+        collate=Stage2Collator(
+            tokenizer, config.num_query_tokens, image_token_id, args.max_text_length + 2, args.prompt
+        ),
+        export=export,
+    )
+
+
+def blip2_task(args: Blip2Args, train: TrainConfig) -> Task:
+    if args.stage not in (1, 2):
+        raise ValueError(f"--stage must be 1 or 2, got {args.stage}")
+    return stage1_task(args, train) if args.stage == 1 else stage2_task(args, train)
