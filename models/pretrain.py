@@ -23,6 +23,9 @@ def _blip(args: argparse.Namespace) -> dict:
 
 def build_parser() -> argparse.ArgumentParser:
     from models.blip.task import BlipConfigArgs
+    from models.blip2.cli import add_pretrain_parser as add_blip2_parser
+    from models.causal_lm_task import add_pretrain_parser as add_lm_parser
+    from models.flamingo.cli import add_pretrain_parser as add_flamingo_parser
 
     parser = argparse.ArgumentParser(prog="python -m models.pretrain", description=__doc__)
     models = parser.add_subparsers(dest="model", required=True)
@@ -36,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_dataclass_arguments(blip, BlipConfigArgs)
     add_dataclass_arguments(blip, TrainConfig)
     blip.set_defaults(run=_blip)
+    add_flamingo_parser(models)
+    add_lm_parser(models)
+    add_blip2_parser(models)
     return parser
 
 
