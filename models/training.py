@@ -185,6 +185,11 @@ def load_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, ran
     return int(trainer["step"])
 
 
+def _one_thread(_worker_id: int) -> None:
+    # Loader workers decode and resize; letting each also run multi-threaded torch ops oversubscribes the CPU.
+    torch.set_num_threads(1)
+
+
 def _unwrap(model: nn.Module) -> nn.Module:
     return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
 
@@ -228,7 +233,9 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
         batch_size=config.batch_size,
         collate_fn=task.collate,
         num_workers=config.num_workers,
-        persistent_workers=False,
+        worker_init_fn=_one_thread,
+        # Its own generator: starting workers must not draw from the global RNG that resume restores.
+        generator=torch.Generator().manual_seed(config.seed),
     )
     batches = iter(loader)
     keys_file = (output / f"keys_rank{rank}.txt").open("a") if config.record_keys else None

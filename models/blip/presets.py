@@ -8,10 +8,8 @@ from transformers import BlipConfig
 _DIMS = {
     # A few hundred thousand parameters: fast enough for unit tests on a laptop CPU.
     "tiny": dict(v_hidden=32, v_layers=2, v_heads=2, t_hidden=32, t_layers=2, t_heads=2, image=32, patch=8),
-    # The shipped demo captioner and filter: about 10 MB each in fp16, trainable on a 2-core CPU.
-    "demo": dict(
-        v_hidden=192, v_layers=4, v_heads=3, t_hidden=192, t_layers=4, t_heads=3, image=96, patch=16
-    ),
+    # The shipped demo captioner and filter: under 10 MB each in fp32, trainable on a shared 2-core CPU.
+    "demo": dict(v_hidden=128, v_layers=3, v_heads=4, t_hidden=128, t_layers=3, t_heads=4, image=64, patch=8),
     # BLIP-base (ViT-B/16 + BERT-base) and BLIP-large (ViT-L/16 + BERT-base), as in the paper.
     "base": dict(
         v_hidden=768, v_layers=12, v_heads=12, t_hidden=768, t_layers=12, t_heads=12, image=384, patch=16

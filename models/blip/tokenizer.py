@@ -6,11 +6,10 @@ and [ENC] (an additional special token, first token of the text encoder when it 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
-from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers
-from tokenizers.models import WordPiece
-from tokenizers.trainers import WordPieceTrainer
+from tokenizers import normalizers, pre_tokenizers
 from transformers import BertTokenizer
 
 DEC_TOKEN = "[DEC]"
@@ -20,16 +19,28 @@ SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", DEC_TOKEN, ENC_T
 
 
 def train_wordpiece(texts: Iterable[str], vocab_size: int = 1000, min_frequency: int = 1) -> BertTokenizer:
-    """Train an uncased WordPiece vocabulary on `texts` and wrap it as a BLIP-style BertTokenizer."""
-    model = Tokenizer(WordPiece(unk_token="[UNK]"))
-    model.normalizer = normalizers.BertNormalizer(lowercase=True)
-    model.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    model.decoder = decoders.WordPiece(prefix="##")
-    trainer = WordPieceTrainer(
-        vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS
+    """An uncased WordPiece vocabulary for `texts`, wrapped as a BLIP-style BertTokenizer.
+
+    The vocabulary is the most frequent whole words (BERT's normalisation and pre-tokenisation, from
+    `tokenizers`) plus every character alone and as a "##" continuation, so any word still tokenizes.
+    `tokenizers`' WordPieceTrainer is not used because it breaks ties between equally frequent merges
+    differently from run to run, which would make two runs with the same seed differ; on a caption
+    vocabulary of a few hundred words, whole words lose nothing.
+    """
+    normalizer = normalizers.BertNormalizer(lowercase=True)
+    pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(text))
+        counts.update(word for word, _ in words)
+    characters = sorted({c for word in counts for c in word})
+    pieces = characters + [f"##{c}" for c in characters]
+    budget = max(0, vocab_size - len(SPECIAL_TOKENS) - len(pieces))
+    ranked = sorted(
+        (w for w, n in counts.items() if n >= min_frequency and len(w) > 1), key=lambda w: (-counts[w], w)
     )
-    model.train_from_iterator(texts, trainer=trainer)
-    return blip_bert_tokenizer(model.get_vocab())
+    tokens = SPECIAL_TOKENS + pieces + ranked[:budget]
+    return blip_bert_tokenizer({token: index for index, token in enumerate(tokens)})
 
 
 def blip_bert_tokenizer(vocab: dict[str, int]) -> BertTokenizer:
