@@ -1,0 +1,265 @@
+"""CapFilt inference speed: images/s to write N captions per image and ITM-score T_w and every T_s.
+
+(a) transformers' public API used the straightforward way: `BlipForConditionalGeneration.generate(...,
+    num_return_sequences=N)` (nucleus sampling, BLIP's settings), then `BlipForImageTextRetrieval` on
+    (image, text) pair batches (each image preprocessed once, its pixels repeated per pair);
+(b) this project's engine (capfilt/engine) on the same batches;
+(c) the whole Beam job, `pipelines.capfilt` on DirectRunner with the engine, end to end (reading, decoding,
+    both models, policy, Parquet, report), on the same images written as a `pairs` Parquet file.
+
+Same images (demo world), same checkpoints (BLIP-size dimensions, random weights, separate captioner and
+filter, as in BLIP), and every caption has exactly max_length tokens on both sides (min_length = max_length,
+so EOS never ends one early). Each measurement is repeated, (a) and (b) alternately, and the best kept: on a
+shared machine the best run is the one least disturbed by others.
+
+    .venv/bin/python benchmarks/capfilt.py                   # BLIP-base, 224 px, 4 images, N = 1 and 5
+    .venv/bin/python benchmarks/capfilt.py --images 16 --batch-size 8 --repeats 3 --threads 2
+    .venv/bin/python benchmarks/capfilt.py --preset large --image-size 384 --device cuda --precision bf16
+
+Prints one line per figure and ends with exactly one JSON line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: this folder's capfilt.py must not shadow the capfilt package
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import torch  # noqa: E402
+
+from benchmarks import capfilt_setup as setup  # noqa: E402
+from capfilt import checkpoints  # noqa: E402
+from capfilt.captioner import BLIP_SAMPLING_REPETITION_PENALTY, BLIP_SAMPLING_TOP_K, CaptionerSettings  # noqa: E402
+from capfilt.engine.caption_and_score import CaptionAndScore  # noqa: E402
+from capfilt.engine.captioner import FastCaptioner  # noqa: E402
+from capfilt.engine.filter import FastFilter  # noqa: E402
+from capfilt.filter import FilterSettings, itm_probability  # noqa: E402
+from capfilt.seeding import record_seed  # noqa: E402
+
+PROMPT = "a picture of "
+ITM_MAX_TOKENS = 35
+
+
+def batches(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class Reference:
+    """(a): the public transformers API, the way its documentation shows it."""
+
+    def __init__(self, captioner: str, filter: str, device: str, precision: str):
+        self.captioner, self.captioner_processor = checkpoints.load(captioner, "captioner", device, precision)
+        self.filter, self.filter_processor = checkpoints.load(filter, "filter", device, precision)
+
+    @torch.inference_mode()
+    def run(self, images, web_texts, num_captions: int, max_length: int) -> list[list[float]]:
+        device, dtype = self.captioner.device, self.captioner.dtype
+        inputs = self.captioner_processor(images=images, text=[PROMPT] * len(images), return_tensors="pt")
+        output = self.captioner.generate(
+            pixel_values=inputs.pixel_values.to(device, dtype),
+            input_ids=inputs.input_ids.to(device),
+            max_length=max_length,
+            min_length=max_length,
+            do_sample=True,
+            top_k=BLIP_SAMPLING_TOP_K,
+            top_p=0.9,
+            repetition_penalty=BLIP_SAMPLING_REPETITION_PENALTY,
+            num_return_sequences=num_captions,
+        )
+        prompt_length = inputs.input_ids.shape[1] - 1
+        texts = self.captioner_processor.batch_decode(output[:, prompt_length:], skip_special_tokens=True)
+        captions = batches([t.strip() for t in texts], num_captions)
+        pairs = [(i, text) for i, web in enumerate(web_texts) for text in [web, *captions[i]]]
+        pixels = self.filter_processor.image_processor(images=images, return_tensors="pt").pixel_values
+        tokens = self.filter_processor.tokenizer(
+            [text for _, text in pairs],
+            padding="longest",
+            truncation=True,
+            max_length=ITM_MAX_TOKENS,
+            return_tensors="pt",
+        ).to(device)
+        index = torch.tensor([i for i, _ in pairs])
+        itm = self.filter(pixel_values=pixels[index].to(device, dtype), use_itm_head=True, **tokens).itm_score
+        return batches(itm_probability(itm).tolist(), num_captions + 1)
+
+
+def engine(captioner: str, filter: str, num_captions: int, max_length: int, device: str, precision: str):
+    """(b): the engine, as the pipeline configures it."""
+    caption_settings = CaptionerSettings(
+        captioner,
+        num_captions=num_captions,
+        min_length=max_length,
+        max_length=max_length,
+        prompt=PROMPT,
+        device=device,
+        precision=precision,
+    )
+    filter_settings = FilterSettings(filter, max_tokens=ITM_MAX_TOKENS, device=device, precision=precision)
+    return CaptionAndScore(FastCaptioner(caption_settings), FastFilter(filter_settings))
+
+
+def timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return time.perf_counter() - started
+
+
+def run_reference(reference: Reference, image_batches, num_captions: int, max_length: int) -> None:
+    for images, web_texts, _ in image_batches:
+        reference.run(images, web_texts, num_captions, max_length)
+
+
+def run_engine(fast: CaptionAndScore, image_batches) -> None:
+    for images, web_texts, seeds in image_batches:
+        fast.run(images, seeds, web_texts)
+
+
+def pipeline_rate(
+    args, parquet_glob: str, captioner: str, filter: str, num_captions: int
+) -> tuple[float, str]:
+    """(c): the Beam job end to end on DirectRunner; returns (images/s, how the engine was selected)."""
+    from capfilt import captioner as captioner_module
+    from capfilt import filter as filter_module
+    from pipelines import capfilt as job
+
+    engine_name = args.pipeline_engine
+    how = f"--engine {engine_name}"
+    if engine_name not in captioner_module.ENGINES:
+        # Hook until the pipeline registers the engine itself: add it for this process only (in-memory
+        # DirectRunner runs the handlers here). Nothing on disk changes.
+        captioner_module.ENGINES[engine_name] = FastCaptioner
+        filter_module.ENGINES[engine_name] = FastFilter
+        how += " (registered by this benchmark for this process: not yet in the pipeline's ENGINES)"
+    with tempfile.TemporaryDirectory() as output:
+        argv = [
+            "--runner=DirectRunner",
+            f"--input={parquet_glob}",
+            f"--output={output}/out",
+            f"--captioner={captioner}",
+            f"--filter={filter}",
+            f"--engine={engine_name}",
+            f"--num_captions={num_captions}",
+            f"--min_length={args.max_length}",
+            f"--max_length={args.max_length}",
+            f"--batch_size={args.batch_size}",
+            f"--device={args.device}",
+            f"--precision={args.precision}",
+        ]
+        started = time.perf_counter()
+        summary = job.run(argv)
+        seconds = time.perf_counter() - started
+    if summary["inputs"] != args.images:
+        raise RuntimeError(f"pipeline read {summary['inputs']} records, expected {args.images}")
+    return args.images / seconds, how
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="base", choices=("base", "large"), help="BLIP dimensions")
+    parser.add_argument("--image-size", type=int, default=224)
+    parser.add_argument("--images", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=4, help="images per model call (both sides)")
+    parser.add_argument("--captions", default="1,5", help="comma-separated N (captions per image)")
+    parser.add_argument("--max-length", type=int, default=30, help="tokens per caption, prompt included")
+    parser.add_argument("--repeats", type=int, default=2, help="runs per side; the best is kept")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads (0: torch's default). On a shared CPU, "
+        "2 threads stall on each other whenever the load exceeds the cores; 1 is the stable choice.",
+    )
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    parser.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "fp16"))
+    parser.add_argument("--skip-pipeline", action="store_true", help="measure (a) and (b) only")
+    parser.add_argument("--pipeline-engine", default="fast", help="the pipeline's --engine name for (c)")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    load_before = os.getloadavg()[0]
+    captioner, filter = setup.checkpoints(args.preset, args.image_size)
+    workdir = tempfile.mkdtemp(prefix="capfilt-bench-")
+    parquet_glob, images, keys, web_texts = setup.demo_pairs(args.images, args.image_size, workdir)
+    seeds = [record_seed(key, 0) for key in keys]
+    image_batches = list(
+        zip(
+            batches(images, args.batch_size),
+            batches(web_texts, args.batch_size),
+            batches(seeds, args.batch_size),
+            strict=True,
+        )
+    )
+    print(
+        f"capfilt benchmark: BLIP-{args.preset} dims, random weights, {args.image_size} px, "
+        f"{args.images} images, batch {args.batch_size}, {args.max_length} tokens per caption, "
+        f"{torch.get_num_threads()} thread(s), {args.device} {args.precision}, "
+        f"load average {load_before:.2f}",
+        flush=True,
+    )
+    reference = Reference(captioner, filter, args.device, args.precision)
+    results = {}
+    for num_captions in [int(n) for n in args.captions.split(",")]:
+        started = time.perf_counter()
+        fast = engine(captioner, filter, num_captions, args.max_length, args.device, args.precision)
+        engine_load_seconds = time.perf_counter() - started
+        # Warm-up on one image: first-call allocations and kernel selection are not throughput.
+        reference.run(images[:1], web_texts[:1], num_captions, args.max_length)
+        fast.run(images[:1], seeds[:1], web_texts[:1])
+        a_times, b_times = [], []
+        for _ in range(args.repeats):
+            a_times.append(timed(run_reference, reference, image_batches, num_captions, args.max_length))
+            b_times.append(timed(run_engine, fast, image_batches))
+        a, b = args.images / min(a_times), args.images / min(b_times)
+        figures = {
+            "reference_images_per_s": round(a, 4),
+            "engine_images_per_s": round(b, 4),
+            "b_over_a": round(b / a, 3),
+            "engine_load_seconds": round(engine_load_seconds, 1),
+        }
+        print(
+            f"N={num_captions}: (a) transformers {a:.3f} images/s   (b) engine {b:.3f} images/s   "
+            f"b/a {b / a:.2f}"
+        )
+        if args.skip_pipeline:
+            print(f"N={num_captions}: (c) pipeline skipped (--skip-pipeline)")
+        else:
+            c, how = pipeline_rate(args, parquet_glob, captioner, filter, num_captions)
+            figures.update(pipeline_images_per_s=round(c, 4), c_over_b=round(c / b, 3), pipeline_engine=how)
+            print(
+                f"N={num_captions}: (c) pipeline {c:.3f} images/s end to end, model loading included "
+                f"(engine load alone: {engine_load_seconds:.1f}s)   c/b {c / b:.2f}   [{how}]"
+            )
+        results[f"n{num_captions}"] = figures
+    summary = {
+        "benchmark": "capfilt",
+        "preset": args.preset,
+        "image_size": args.image_size,
+        "images": args.images,
+        "batch_size": args.batch_size,
+        "tokens_per_caption": args.max_length,
+        "threads": torch.get_num_threads(),
+        "device": args.device,
+        "precision": args.precision,
+        "load_average_before": round(load_before, 2),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        **results,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
