@@ -192,7 +192,7 @@ def train_combined(
         if hook:
             hook()
         step += 1
-        samples += sum(len(p.batch["input_ids"]) for p in parts) * world
+        samples += sum(_batch_size(p.batch) for p in parts) * world
         last = _loss_record(parts, losses, config.grad_accum)
         rate = samples / max(time.perf_counter() - started, 1e-9)
         progress.update(1)
@@ -223,6 +223,10 @@ def train_combined(
         "world_size": world,
         "output": str(output),
     }
+
+
+def _batch_size(batch: dict) -> int:
+    return len(next(v for v in batch.values() if isinstance(v, torch.Tensor)))
 
 
 def _loss_record(parts: list[combination.Part], losses: list[float], grad_accum: int) -> dict[str, float]:
