@@ -104,3 +104,22 @@ def test_evaluate_refuses_missing_inputs_with_a_message(clip_dir, world, tmp_pat
     with pytest.raises(SystemExit):
         evaluate_main(["clip", "--checkpoint", str(clip_dir), "--data", f"{tmp_path}/none/*.parquet"])
     assert "no file matches" in capsys.readouterr().err
+
+
+def test_blip_encoder_reads_a_pretrained_blip_directory_from_models_blip(tmp_path):
+    from models.blip.checkpoint import save_pretrained
+    from models.blip.model import BlipPretrainingModel
+
+    torch.manual_seed(0)
+    processor = tiny_blip_processor(tmp_path)
+    model = BlipPretrainingModel(tiny_blip_config()).eval()
+    save_pretrained(model, processor, tmp_path / "pretrained")
+    encoder = load_encoder("blip", tmp_path / "pretrained")
+    pixels = _images(encoder, 2)
+    tokens = encoder.tokenizer(TEXTS, padding=True, return_tensors="pt", return_token_type_ids=False)
+    with torch.no_grad():
+        image_feat, text_feat = model.itc_features(
+            model.image_embeds(pixels), tokens.input_ids, tokens.attention_mask
+        )
+    torch.testing.assert_close(encoder.images(pixels), image_feat, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(encoder.texts(TEXTS), text_feat, atol=1e-5, rtol=1e-5)
