@@ -14,7 +14,7 @@ same 2B samples per step, so the runs differ only in how each step's samples are
 Each model is evaluated on held-out splits: zero-shot top-1 over the world's shape classes (`classify`, class
 names from labels/) and image<->text retrieval R@1/5/10 (`test`, five human captions per image).
 
-    python benchmarks/combination.py [--samples 12000] [--batch_size 16] [--seeds 1]
+    python -m benchmarks.combination [--samples 12000] [--batch_size 16] [--seeds 1]
 
 Prints the table in the paper's layout and ends with one JSON line.
 """
