@@ -28,3 +28,8 @@ class SelfAttentionCache:
         self.keys[layer, :, :, position] = key[:, :, 0]
         self.values[layer, :, :, position] = value[:, :, 0]
         return self.keys[layer, :, :, : position + 1], self.values[layer, :, :, : position + 1]
+
+    def keep_rows(self, rows: torch.Tensor) -> None:
+        """Drop the rows of sequences that left the batch (a copy, made only when an image finishes)."""
+        self.keys = self.keys[:, rows]
+        self.values = self.values[:, rows]

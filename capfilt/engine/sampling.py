@@ -27,7 +27,7 @@ class Greedy:
     def __init__(self, min_length: int, eos_token_id: int, device):
         self.processors = LogitsProcessorList(_min_length(min_length, eos_token_id, device))
 
-    def __call__(self, tokens: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    def __call__(self, tokens: torch.Tensor, logits: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         return torch.argmax(self.processors(tokens, logits), dim=-1)
 
 
@@ -55,6 +55,6 @@ class Nucleus:
         self.processors = LogitsProcessorList(processors)
         self.rows = rows
 
-    def __call__(self, tokens: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    def __call__(self, tokens: torch.Tensor, logits: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         probs = torch.softmax(self.processors(tokens, logits), dim=-1)
-        return sample_rows(probs, self.rows).to(logits.device)
+        return sample_rows(probs, [self.rows[row] for row in rows.tolist()]).to(logits.device)
