@@ -1,0 +1,58 @@
+"""How big a bootstrapping run is: world size, model size, steps, seeds. One named preset per scale.
+
+Every arm of the ablation trains with the same preset, batch size and number of steps (equal compute).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    # The demo world: web pairs to crawl, clean human pairs (fine-tuning), held-out test pairs.
+    web: int
+    human: int
+    test: int
+    # The world's images; ingest keeps this size and the models see it unless model_image_size says less.
+    image_size: int
+    # BLIP size (models.blip.presets) and input resolution.
+    preset: str
+    model_image_size: int
+    vocab_size: int
+    batch_size: int
+    pretrain_steps: int  # step 2, and every arm of step 5
+    finetune_steps: int  # step 3, captioner and filter each
+    lr: float
+    finetune_lr: float
+    warmup_steps: int
+    seeds: int  # pretraining seeds per arm
+    jobs: int  # training runs at once (one CPU thread each)
+    capfilt_batch: int
+    caption_eval_images: int  # test images captioned for caption accuracy (0: all)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+SCALES = {
+    # CI: checks that every step wires to the next; the figures mean nothing.
+    "smoke": Scale(
+        name="smoke", web=40, human=12, test=12, image_size=64, preset="tiny", model_image_size=32,
+        vocab_size=200, batch_size=8, pretrain_steps=3, finetune_steps=2, lr=5e-4, finetune_lr=1e-4,
+        warmup_steps=1, seeds=1, jobs=2, capfilt_batch=16, caption_eval_images=8,
+    ),
+    # At most 30 minutes on a 2-core CPU.
+    "small": Scale(
+        name="small", web=2000, human=500, test=200, image_size=64, preset="tiny", model_image_size=64,
+        vocab_size=600, batch_size=32, pretrain_steps=800, finetune_steps=200, lr=5e-4, finetune_lr=1e-4,
+        warmup_steps=50, seeds=3, jobs=2, capfilt_batch=32, caption_eval_images=100,
+    ),
+    # The shipped demo models' size; hours on a 2-core CPU, minutes on a GPU.
+    "medium": Scale(
+        name="medium", web=10000, human=2000, test=300, image_size=64, preset="demo", model_image_size=64,
+        vocab_size=600, batch_size=32, pretrain_steps=3000, finetune_steps=600, lr=5e-4, finetune_lr=1e-4,
+        warmup_steps=100, seeds=3, jobs=2, capfilt_batch=32, caption_eval_images=300,
+    ),
+}  # fmt: skip
