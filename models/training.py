@@ -185,6 +185,13 @@ def load_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, ran
     return int(trainer["step"])
 
 
+def _truncate_log(path: Path, step: int) -> None:
+    """Drop log lines of steps after the checkpoint (written before an interruption); they are redone."""
+    if path.exists():
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if json.loads(line)["step"] <= step))
+
+
 def _one_thread(_worker_id: int) -> None:
     # Loader workers decode and resize; letting each also run multi-threaded torch ops oversubscribes the CPU.
     torch.set_num_threads(1)
@@ -214,6 +221,7 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
         step = load_checkpoint(checkpoint_dir, model, optimizer, scheduler, rank)
         if is_main():
             log.info("resumed from %s at step %d", checkpoint_dir, step)
+            _truncate_log(output / LOG_FILE, step)
     if world > 1:
         # Momentum queues are per rank: do not overwrite them with rank 0's buffers.
         model = nn.parallel.DistributedDataParallel(
@@ -291,7 +299,7 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
         "task": task.name,
         "steps": step,
         "finished": finished,
-        "loss": round(last.get("loss", float("nan")), 4),
+        "loss": round(last["loss"], 4) if last else None,
         **{k: round(v, 4) for k, v in last.items() if k != "loss"},
         "samples_per_s": round((step - first_step) * samples_per_step / max(elapsed, 1e-9), 2),
         "world_size": world,
