@@ -39,9 +39,13 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
     model_args, train_args = dataclass_from_args(BlipConfigArgs, args), dataclass_from_args(TrainConfig, args)
-    rank, world, device = setup_distributed(train_args.device)
-    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
-    summary = train(blip_task(args.kind, model_args, train_args), train_args, rank, world, device)
+    try:
+        rank, world, device = setup_distributed(train_args.device)
+        run_config_dump(Path(train_args.output), model=model_args, train=train_args)
+        summary = train(blip_task(args.kind, model_args, train_args), train_args, rank, world, device)
+    except (ValueError, FileNotFoundError) as error:
+        # A bad setting, a missing checkpoint or a glob that matches nothing: one line, not a traceback.
+        parser.error(f"{args.kind}: {error}")
     print_summary(summary)
     return summary
 

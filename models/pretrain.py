@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     from models.blip.task import BlipConfigArgs
     from models.blip2.cli import add_pretrain_parser as add_blip2_parser
     from models.causal_lm_task import add_pretrain_parser as add_lm_parser
+    from models.clip.pretrain import add_clip_parser
     from models.flamingo.cli import add_pretrain_parser as add_flamingo_parser
 
     parser = argparse.ArgumentParser(prog="python -m models.pretrain", description=__doc__)
@@ -42,13 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_flamingo_parser(models)
     add_lm_parser(models)
     add_blip2_parser(models)
+    add_clip_parser(models)
     return parser
 
 
 def main(argv: list[str] | None = None) -> dict:
     setup_logging()
-    args = build_parser().parse_args(argv)
-    summary = args.run(args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        summary = args.run(args)
+    except (ValueError, FileNotFoundError) as error:
+        # A bad setting or a glob that matches nothing: one line naming it, not a traceback.
+        parser.error(f"{args.model}: {error}")
     print_summary(summary)
     return summary
 

@@ -14,6 +14,7 @@ from transformers import CLIPModel
 from models import combination
 from models.clip import save_clip
 from models.clip.pretrain import main as pretrain_main
+from models.pretrain import main as models_pretrain_main
 from tests.clip_tiny import random_batch, tiny_model, tiny_processor, tiny_tokenizer, tiny_world
 
 
@@ -109,9 +110,10 @@ def world(tmp_path_factory) -> Path:
 
 
 def _train(world: Path, output: Path, strategy: str, steps: int, batch_size: int, extra: tuple = ()) -> dict:
-    return pretrain_main(
+    # Through the documented entry point, `python -m models.pretrain clip ...`.
+    return models_pretrain_main(
         [
-            "--preset", "tiny", "--vocab_size", "200",
+            "clip", "--preset", "tiny", "--vocab_size", "200",
             "--data", f"{world}/human/*.parquet::{world}/web/*.parquet",
             "--weights", "1.0,0.5", "--strategy", strategy,
             "--batch_size", str(batch_size), "--max_steps", str(steps), "--warmup_steps", "1",
