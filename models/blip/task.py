@@ -46,6 +46,9 @@ class BlipConfigArgs:
         default=35, metadata={"help": "tokens per caption, [CLS] and [SEP] included"}
     )
     prompt: str = field(default=DEFAULT_PROMPT, metadata={"help": "decoder prompt; the LM loss skips it"})
+    objectives: str = field(
+        default="", metadata={"help": "comma-separated subset of itc,itm,lm; default: the task's own"}
+    )
     temperature: float = field(
         default=0.07, metadata={"help": "initial ITC temperature (learned, in [0.001, 0.5])"}
     )
@@ -72,8 +75,9 @@ class BlipConfigArgs:
 
 
 def objective_config(args: BlipConfigArgs, kind: str) -> BlipObjectiveConfig:
+    chosen = tuple(o.strip() for o in args.objectives.split(",") if o.strip()) or TASK_OBJECTIVES[kind]
     return BlipObjectiveConfig(
-        objectives=TASK_OBJECTIVES[kind],
+        objectives=chosen,
         temperature=args.temperature,
         label_smoothing=args.label_smoothing,
         share_text_layers=args.share_text_layers,
