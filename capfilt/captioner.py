@@ -119,8 +119,15 @@ class TransformersCaptioner(Captioner):
         return [texts[i * n : (i + 1) * n] for i in range(len(images))]
 
 
-ENGINES = {"transformers": TransformersCaptioner}
+def _fast_captioner(settings: CaptionerSettings) -> Captioner:
+    from capfilt.engine.captioner import FastCaptioner  # imported late: it subclasses TransformersCaptioner
+
+    return FastCaptioner(settings)
 
 
-def load_captioner(settings: CaptionerSettings, engine: str = "transformers") -> Captioner:
+# fast: capfilt/engine (docs/engine.md), the default; transformers: the reference, transformers' public API.
+ENGINES = {"fast": _fast_captioner, "transformers": TransformersCaptioner}
+
+
+def load_captioner(settings: CaptionerSettings, engine: str = "fast") -> Captioner:
     return ENGINES[engine](settings)

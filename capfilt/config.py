@@ -65,7 +65,9 @@ class CapfiltConfig:
     )
     itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")
     engine: str = _option(
-        "transformers", "Inference engine behind the model handlers (transformers: reference)."
+        "fast",
+        "Inference engine: fast (capfilt/engine: each image encoded once, cross-attention keys/values "
+        "shared by all its texts; docs/engine.md) or transformers (the reference, transformers' public API).",
     )
     large_model: bool = _option(False, "Load one model per machine shared by all processes (GPU workers).")
     model_copies: int = _option(0, "Models per machine when shared (0: Beam's default, 1 with large_model).")

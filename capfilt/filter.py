@@ -113,8 +113,15 @@ class TransformersFilter(Filter):
         return scores
 
 
-ENGINES = {"transformers": TransformersFilter}
+def _fast_filter(settings: FilterSettings) -> Filter:
+    from capfilt.engine.filter import FastFilter  # imported late: it subclasses TransformersFilter
+
+    return FastFilter(settings)
 
 
-def load_filter(settings: FilterSettings, engine: str = "transformers") -> Filter:
+# fast: capfilt/engine (docs/engine.md), the default; transformers: the reference, transformers' public API.
+ENGINES = {"fast": _fast_filter, "transformers": TransformersFilter}
+
+
+def load_filter(settings: FilterSettings, engine: str = "fast") -> Filter:
     return ENGINES[engine](settings)

@@ -48,6 +48,9 @@ def tiny_config() -> BlipConfig:
         "num_attention_heads": 2,
         "image_size": IMAGE_SIZE,
         "patch_size": 8,
+        # transformers' BLIP vision init (1e-10) would make every image encode to ~0, so a test could not
+        # tell images apart; a normal init keeps the image in play.
+        "initializer_range": 0.02,
     }
     return BlipConfig(text_config=text, vision_config=vision, image_text_hidden_size=16)
 
