@@ -12,9 +12,9 @@ filter, as in BLIP), and every caption has exactly max_length tokens on both sid
 so EOS never ends one early). Each measurement is repeated, (a) and (b) alternately, and the best kept: on a
 shared machine the best run is the one least disturbed by others.
 
-    .venv/bin/python benchmarks/capfilt.py                   # BLIP-base, 224 px, 4 images, N = 1 and 5
-    .venv/bin/python benchmarks/capfilt.py --images 16 --batch-size 8 --repeats 3 --threads 2
-    .venv/bin/python benchmarks/capfilt.py --preset large --image-size 384 --device cuda --precision bf16
+    .venv/bin/python -m benchmarks.capfilt                   # BLIP-base, 224 px, 4 images, N = 1 and 5
+    .venv/bin/python -m benchmarks.capfilt --images 16 --batch-size 8 --repeats 3 --threads 2
+    .venv/bin/python -m benchmarks.capfilt --preset large --image-size 384 --device cuda --precision bf16
 
 Prints one line per figure and ends with exactly one JSON line.
 """

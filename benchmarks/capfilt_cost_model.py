@@ -8,7 +8,7 @@ by the GPU's dense bf16/fp16 peak times an assumed model FLOPs utilisation (MFU)
 - shared: each ViT runs once per image and the cross-attention keys/values over image tokens are computed
   once per image and model, shared by all N sequences and all 1 + N scored texts (the engine of issue 6).
 
-    python benchmarks/capfilt_cost_model.py [--mfu 0.3] [--tokens 30]
+    python -m benchmarks.capfilt_cost_model [--mfu 0.3] [--tokens 30]
 
 Prints a table and ends with one JSON line.
 """

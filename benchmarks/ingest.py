@@ -1,6 +1,6 @@
 """img2dataset standalone vs pipelines.ingest on the same local URL list, served from 127.0.0.1.
 
-    python benchmarks/ingest.py [--images 2000] [--image_size 256] [--resize 128] [--threads 32]
+    python -m benchmarks.ingest [--images 2000] [--image_size 256] [--resize 128] [--threads 32]
 
 Both download the same URLs with the same resize settings (keep_ratio to --resize, JPEG quality 95) on
 two processes; the wall time of each whole run (start-up included) gives URLs/s. Ingest additionally

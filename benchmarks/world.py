@@ -3,7 +3,7 @@
 Two figures per size: rendering alone (scene sampling, drawing, JPEG encoding) and the whole generator
 (`generate_world`: text, ground truth and Parquet writing included, web split only).
 
-    .venv/bin/python benchmarks/world.py [--images 1000]
+    .venv/bin/python -m benchmarks.world [--images 1000]
 
 Prints one line per measurement and ends with exactly one JSON line.
 """
