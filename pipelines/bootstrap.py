@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -216,14 +217,21 @@ class Bootstrap:
         return {"corpora": corpora, "runs": runs, "summary": summary, "verdict": ordering_verdict(summary)}
 
 
+def run_settings(scale: Scale, seed: int) -> dict:
+    """What a run's results depend on (everything but how many runs go at once)."""
+    return {"scale": scale.name, "seed": seed, "values": {**scale.as_dict(), "jobs": None}}
+
+
 def check_settings(workdir: Path, settings: dict) -> None:
     """A work directory holds one configuration: resuming with another would mix incomparable steps."""
     path = workdir / SETTINGS_FILE
     if path.exists():
         found = json.loads(path.read_text())
         if found != settings:
+            same_name = found.get("scale") == settings["scale"] and found.get("seed") == settings["seed"]
             raise ValueError(
-                f"{workdir} holds a run with --scale {found['scale']} --seed {found['seed']}; "
+                f"{workdir} holds a run with --scale {found.get('scale')} --seed {found.get('seed')}"
+                f"{' but other scale settings (the presets changed since)' if same_name else ''}; "
                 "use another --workdir (or remove it) for different settings"
             )
     else:
@@ -250,11 +258,14 @@ def run(argv: list[str] | None = None) -> dict:
     if args.jobs:
         scale = Scale(**{**scale.as_dict(), "jobs": args.jobs})
     workdir = Path(args.workdir)
-    check_settings(workdir, {"scale": scale.name, "seed": args.seed})
+    check_settings(workdir, run_settings(scale, args.seed))
     # Evaluation runs in this process beside training subprocesses: one thread each (see bootstrap_runs).
     torch.set_num_threads(1)
-    # Loading a pretrained BLIP as a retrieval model skips the decoder's weights by design: not news.
+    # Loading a pretrained BLIP as a retrieval model skips the decoder's weights by design: not news. The
+    # in-process evaluations' bars would interleave with the step lines; the children's logs keep theirs.
     transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    os.environ["TQDM_DISABLE"] = "1"
     started = time.monotonic()
     say = lambda line: print(f"bootstrap: {line}", flush=True)  # noqa: E731
     summaries = run_steps(workdir, Bootstrap(workdir, scale, args.seed, say).steps(), say)

@@ -33,6 +33,7 @@ class RunFailed(RuntimeError):
 def run_module(args: list[str], log: Path) -> dict | None:
     """`python -m ARGS`, output to `log`; returns the JSON object of its last JSON line, if any."""
     env = {**os.environ, **CHILD_ENV}
+    env.pop("TQDM_DISABLE", None)  # the bootstrap's own setting; children log their progress bars
     with log.open("w") as handle:
         handle.write("$ python -m " + " ".join(args) + "\n")
         handle.flush()

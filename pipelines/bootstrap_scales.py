@@ -46,7 +46,7 @@ SCALES = {
     # At most 30 minutes on a 2-core CPU.
     "small": Scale(
         name="small", web=2000, human=500, test=200, image_size=64, preset="tiny", model_image_size=64,
-        vocab_size=600, batch_size=32, pretrain_steps=800, finetune_steps=200, lr=5e-4, finetune_lr=1e-4,
+        vocab_size=600, batch_size=32, pretrain_steps=1200, finetune_steps=3000, lr=5e-4, finetune_lr=1e-3,
         warmup_steps=50, seeds=3, jobs=2, capfilt_batch=32, caption_eval_images=100,
     ),
     # The shipped demo models' size; hours on a 2-core CPU, minutes on a GPU.
