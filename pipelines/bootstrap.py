@@ -167,6 +167,8 @@ class Bootstrap:
                 "--batch_size", str(s.capfilt_batch),
                 "--seed", str(self.seed),
                 "--device", "cpu",
+                # The reference engine (transformers' generate): the recorded figures were measured with it.
+                "--engine", "transformers",
             ],
             directory / "capfilt.log",
         )  # fmt: skip
