@@ -17,9 +17,9 @@ from torch import nn
 from transformers import AutoTokenizer
 
 from models.causal_lm import LM_PRESETS, build_causal_lm, train_causal_tokenizer
-from models.cli import add_dataclass_arguments, dataclass_from_args
+from models.cli import add_dataclass_arguments
 from models.parquet_data import ImageTransform, iter_texts
-from models.training import Task, TrainConfig, barrier, is_main, run_config_dump, setup_distributed, train
+from models.training import Task, TrainConfig, barrier, is_main, run_training
 from schemas import expand
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,7 @@ def causal_lm_task(args: CausalLMArgs, train_config: TrainConfig) -> Task:
 
 
 def run_pretrain(args: argparse.Namespace) -> dict:
-    model_args, train_args = dataclass_from_args(CausalLMArgs, args), dataclass_from_args(TrainConfig, args)
-    rank, world, device = setup_distributed(train_args.device)
-    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
-    return train(causal_lm_task(model_args, train_args), train_args, rank, world, device)
+    return run_training(args, CausalLMArgs, causal_lm_task)
 
 
 def add_pretrain_parser(subparsers) -> None:

@@ -8,11 +8,11 @@ as a BlipForImageTextRetrieval, each with its BlipProcessor.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from functools import partial
 
 from models.blip.task import BlipConfigArgs, blip_task
-from models.cli import add_dataclass_arguments, dataclass_from_args, print_summary, setup_logging
-from models.training import TrainConfig, run_config_dump, setup_distributed, train
+from models.cli import add_dataclass_arguments, print_summary, setup_logging
+from models.training import TrainConfig, run_training
 
 # BLIP's fine-tuning recipe: small learning rate, cosine decay without warmup.
 FINETUNE_DEFAULTS = {"lr": 1e-5, "warmup_steps": 0, "output": "runs/blip-finetuned"}
@@ -38,11 +38,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
-    model_args, train_args = dataclass_from_args(BlipConfigArgs, args), dataclass_from_args(TrainConfig, args)
     try:
-        rank, world, device = setup_distributed(train_args.device)
-        run_config_dump(Path(train_args.output), model=model_args, train=train_args)
-        summary = train(blip_task(args.kind, model_args, train_args), train_args, rank, world, device)
+        summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
     except (ValueError, FileNotFoundError) as error:
         # A bad setting, a missing checkpoint or a glob that matches nothing: one line, not a traceback.
         parser.error(f"{args.kind}: {error}")

@@ -6,19 +6,16 @@ Run under torchrun for several processes or machines (DDP: gloo on CPU, NCCL on 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from functools import partial
 
-from models.cli import add_dataclass_arguments, dataclass_from_args, print_summary, setup_logging
-from models.training import TrainConfig, run_config_dump, setup_distributed, train
+from models.cli import add_dataclass_arguments, print_summary, setup_logging
+from models.training import TrainConfig, run_training
 
 
 def _blip(args: argparse.Namespace) -> dict:
     from models.blip.task import BlipConfigArgs, blip_task
 
-    model_args, train_args = dataclass_from_args(BlipConfigArgs, args), dataclass_from_args(TrainConfig, args)
-    rank, world, device = setup_distributed(train_args.device)
-    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
-    return train(blip_task("pretrain", model_args, train_args), train_args, rank, world, device)
+    return run_training(args, BlipConfigArgs, partial(blip_task, "pretrain"))
 
 
 def build_parser() -> argparse.ArgumentParser:

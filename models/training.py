@@ -26,6 +26,7 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 from transformers import get_cosine_schedule_with_warmup
 
+from models.cli import dataclass_from_args
 from models.parquet_data import Augmentation, ImageTransform, ParquetImageText
 from schemas import expand
 
@@ -316,4 +317,23 @@ def run_config_dump(output: Path, **configs) -> None:
         (output / "run_config.json").write_text(json.dumps(payload, indent=2, default=str))
 
 
-__all__ = ["Augmentation", "Task", "TrainConfig", "barrier", "is_main", "setup_distributed", "train"]
+def run_training(args, model_class, make_task: Callable) -> dict:
+    """What every single-task training subcommand does: parse its two configs, set up the processes,
+    build the task (which validates checkpoints and data), record the configuration, train."""
+    model_args, train_args = dataclass_from_args(model_class, args), dataclass_from_args(TrainConfig, args)
+    rank, world, device = setup_distributed(train_args.device)
+    task = make_task(model_args, train_args)
+    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
+    return train(task, train_args, rank, world, device)
+
+
+__all__ = [
+    "Augmentation",
+    "Task",
+    "TrainConfig",
+    "barrier",
+    "is_main",
+    "run_training",
+    "setup_distributed",
+    "train",
+]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from models.cli import add_dataclass_arguments, dataclass_from_args
-from models.training import TrainConfig, run_config_dump, setup_distributed, train
+from models.cli import add_dataclass_arguments
+from models.training import TrainConfig, run_training
 
 TRAIN_DEFAULTS = {"output": "runs/flamingo", "lr": 1e-4, "warmup_steps": 500}
 
@@ -14,10 +13,7 @@ TRAIN_DEFAULTS = {"output": "runs/flamingo", "lr": 1e-4, "warmup_steps": 500}
 def run_pretrain(args: argparse.Namespace) -> dict:
     from models.flamingo.task import FlamingoArgs, flamingo_task
 
-    model_args, train_args = dataclass_from_args(FlamingoArgs, args), dataclass_from_args(TrainConfig, args)
-    rank, world, device = setup_distributed(train_args.device)
-    run_config_dump(Path(train_args.output), model=model_args, train=train_args)
-    return train(flamingo_task(model_args, train_args), train_args, rank, world, device)
+    return run_training(args, FlamingoArgs, flamingo_task)
 
 
 def add_pretrain_parser(subparsers) -> None:
