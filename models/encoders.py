@@ -17,20 +17,17 @@ from transformers import BlipForImageTextRetrieval, BlipProcessor, CLIPModel, CL
 from models.clip.checkpoint import load_clip
 
 
-class ClipEncoder:
-    def __init__(self, model: CLIPModel, processor: CLIPProcessor, max_length: int | None = None):
+class _Encoder:
+    """What both encoders share: the model, its processor's halves, and how texts are tokenized."""
+
+    def __init__(self, model, processor, max_length: int):
         self.model = model
         self.image_processor = processor.image_processor
         self.tokenizer = processor.tokenizer
-        self.max_length = max_length or model.config.text_config.max_position_embeddings
+        self.max_length = max_length
 
-    @torch.no_grad()
-    def images(self, pixel_values: torch.Tensor) -> torch.Tensor:
-        return normalize(self.model.get_image_features(pixel_values=pixel_values).pooler_output, dim=-1)
-
-    @torch.no_grad()
-    def texts(self, texts: list[str]) -> torch.Tensor:
-        tokens = self.tokenizer(
+    def _tokenize(self, texts: list[str]):
+        return self.tokenizer(
             texts,
             padding="longest",
             truncation=True,
@@ -38,16 +35,26 @@ class ClipEncoder:
             return_tensors="pt",
             return_token_type_ids=False,
         )
+
+
+class ClipEncoder(_Encoder):
+    def __init__(self, model: CLIPModel, processor: CLIPProcessor, max_length: int | None = None):
+        super().__init__(model, processor, max_length or model.config.text_config.max_position_embeddings)
+
+    @torch.no_grad()
+    def images(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        return normalize(self.model.get_image_features(pixel_values=pixel_values).pooler_output, dim=-1)
+
+    @torch.no_grad()
+    def texts(self, texts: list[str]) -> torch.Tensor:
+        tokens = self._tokenize(texts)
         out = self.model.get_text_features(input_ids=tokens.input_ids, attention_mask=tokens.attention_mask)
         return normalize(out.pooler_output, dim=-1)
 
 
-class BlipItcEncoder:
+class BlipItcEncoder(_Encoder):
     def __init__(self, model: BlipForImageTextRetrieval, processor: BlipProcessor, max_length: int = 35):
-        self.model = model
-        self.image_processor = processor.image_processor
-        self.tokenizer = processor.tokenizer
-        self.max_length = max_length
+        super().__init__(model, processor, max_length)
 
     @torch.no_grad()
     def images(self, pixel_values: torch.Tensor) -> torch.Tensor:
@@ -57,14 +64,7 @@ class BlipItcEncoder:
     @torch.no_grad()
     def texts(self, texts: list[str]) -> torch.Tensor:
         # ITC reads the text encoder alone, starting from [CLS] as tokenized (no [ENC]: that is ITM's token).
-        tokens = self.tokenizer(
-            texts,
-            padding="longest",
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
-            return_token_type_ids=False,
-        )
+        tokens = self._tokenize(texts)
         hidden = self.model.text_encoder(input_ids=tokens.input_ids, attention_mask=tokens.attention_mask)
         return normalize(self.model.text_proj(hidden.last_hidden_state[:, 0, :]), dim=-1)
 
