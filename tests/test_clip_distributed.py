@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import time
+from datetime import timedelta
 
 import pytest
 import torch
@@ -27,7 +29,8 @@ def _free_port() -> int:
 
 def _rank_process(rank: int, port: int, directory: str) -> None:
     os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
-    dist.init_process_group("gloo", rank=rank, world_size=WORLD)
+    # A bounded rendezvous: a rank that cannot reach its peer fails instead of waiting 30 minutes.
+    dist.init_process_group("gloo", rank=rank, world_size=WORLD, timeout=timedelta(seconds=120))
     try:
         torch.set_num_threads(1)
         tokenizer = tiny_tokenizer_from(directory)
@@ -53,6 +56,20 @@ def _rank_process(rank: int, port: int, directory: str) -> None:
         dist.destroy_process_group()
 
 
+def _run_ranks(directory: str, deadline_s: float = 300.0) -> None:
+    """Spawn the ranks and wait for them, but never forever: on a hang, kill them and fail the test
+    (a live child would otherwise block the interpreter's exit after the suite)."""
+    context = mp.start_processes(
+        _rank_process, args=(_free_port(), directory), nprocs=WORLD, join=False, start_method="spawn"
+    )
+    deadline = time.monotonic() + deadline_s
+    while not context.join(timeout=5):
+        if time.monotonic() > deadline:
+            for process in context.processes:
+                process.kill()
+            pytest.fail(f"gloo ranks did not finish within {deadline_s:.0f} s")
+
+
 def tiny_tokenizer_from(directory: str):
     from transformers import BertTokenizer
 
@@ -71,7 +88,7 @@ def test_two_gloo_ranks_match_one_process_on_the_concatenated_batch(tmp_path):
     expected.backward()
     expected_grads = {n: p.grad for n, p in model.named_parameters()}
 
-    mp.spawn(_rank_process, args=(_free_port(), str(tmp_path)), nprocs=WORLD, join=True)
+    _run_ranks(str(tmp_path))
 
     for rank in range(WORLD):
         results = torch.load(tmp_path / f"rank{rank}.pt")
