@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, IterableDataset
 from tqdm import tqdm
 from transformers import get_cosine_schedule_with_warmup
 
@@ -92,6 +92,10 @@ class Task:
     collate: Callable
     # Writes the finished model (transformers format) into a directory.
     export: Callable[[nn.Module, Path], None]
+    # Optional reader in place of ParquetImageText: called as dataset(files, transform, seed=...,
+    # shuffle_buffer=..., batch_size=..., start_batch=...) and held to the same sharding, shuffle and resume
+    # contract (e.g. a ParquetImageText subclass for tables whose rows are not image-caption pairs).
+    dataset: Callable[..., IterableDataset] | None = None
 
 
 def setup_distributed(device: str) -> tuple[int, int, torch.device]:
@@ -229,7 +233,7 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
             model, device_ids=[device.index] if device.type == "cuda" else None, broadcast_buffers=False
         )
 
-    dataset = ParquetImageText(
+    dataset = (task.dataset or ParquetImageText)(
         expand(config.data),
         task.transform,
         seed=config.seed,

@@ -23,8 +23,11 @@ def add_pretrain_parser(subparsers) -> None:
         "flamingo",
         help="Flamingo: Perceiver Resampler + gated cross-attention around a frozen causal LM",
         description="Train Flamingo's new parts (resampler, gated cross-attention, <image> and "
-        "<|endofchunk|> embeddings) on interleaved sequences of image-caption pairs from pairs/curated "
-        "Parquet; the vision tower and the LM stay frozen. --batch_size counts pairs.",
+        "<|endofchunk|> embeddings) on interleaved sequences; the vision tower and the LM stay frozen. "
+        "--data takes pairs/curated Parquet (--pairs_per_sequence pairs make one sequence), the demo "
+        "world's documents (one sequence per page) and clips (one sequence per clip, its frames one "
+        "media item), in any mix; each file is read by the schema it is stamped with. --batch_size "
+        "counts rows (pairs, documents or clips).",
     )
     add_dataclass_arguments(parser, FlamingoArgs)
     add_dataclass_arguments(parser, TrainConfig, TRAIN_DEFAULTS)

@@ -4,8 +4,10 @@
   samples and the collator joins `pairs_per_sequence` consecutive ones into one sequence
   "<image>caption<|endofchunk|><image>caption<|endofchunk|>...", as Flamingo's M3W/LTIP mixing does.
 - `documents` (web pages: text and images in reading order) and `clips` (frame sequences with a caption):
-  `ParquetDocuments` and `ParquetClips` yield one sequence per row, sharded, shuffled and resumable by the
-  same machinery as the pairs loader (they subclass it).
+  one sequence per row.
+
+`ParquetInterleaved` reads all of them, each file by the schema its stamp names, in any mix, sharded,
+shuffled and resumable by the same machinery as the pairs loader (it subclasses it).
 
 A sample is either {"key", "text", "pixel_values" (3, H, W)} (one pair) or {"key", "segments"}, where a
 segment is a text string or a media tensor (T, 3, H, W) of T frames (T = 1 for an image).
@@ -18,12 +20,13 @@ import logging
 import random
 from collections.abc import Iterator
 
+import pyarrow as pa
 import torch
 from PIL import Image
 
 import schemas
 from models.flamingo.tokens import labels_for, sequence_text
-from models.parquet_data import ParquetImageText
+from models.parquet_data import ParquetImageText, choose_text, decode_image, iter_texts, table_schema
 
 log = logging.getLogger(__name__)
 
@@ -114,72 +117,101 @@ def _image(value: dict | None) -> Image.Image | None:
         return None
 
 
-class _SequenceParquet(ParquetImageText):
-    """The pairs loader's sharding, shuffling and exact resume, for tables whose rows are whole sequences."""
+# Tables whose rows are whole sequences; anything else is read as `pairs`/`curated`.
+SEQUENCE_SCHEMAS = {"documents": schemas.DOCUMENTS, "clips": schemas.CLIPS}
 
-    SCHEMA = None
 
-    def __init__(self, files: list[str], transform, **kwargs):
+def flamingo_schema(path: str):
+    """The schema a Flamingo run reads `path` with, from the file's stamp: `documents`, `clips`, or
+    `curated`/`pairs` (as models.parquet_data decides)."""
+    name = schemas.schema_name(schemas.read_schema(path))
+    return SEQUENCE_SCHEMAS.get(name) or table_schema(path)
+
+
+def document_segments(record: dict, transform, rng: random.Random) -> list | None:
+    """A `documents` row in reading order: its texts, and each image as one frame (1, 3, H, W)."""
+    out: list = []
+    for segment in record["segments"] or []:
+        if segment.get("image"):
+            image = _image(segment["image"])
+            if image is None:
+                return None
+            out.append(transform(image, rng)[None])
+        elif segment.get("text") and segment["text"].strip():
+            out.append(segment["text"])
+    return out if any(not isinstance(s, str) for s in out) else None
+
+
+def clip_segments(record: dict, transform, rng: random.Random, max_frames: int = 0) -> list | None:
+    """A `clips` row as "<image>caption": all frames (T, 3, H, W) are one media item; more than
+    `max_frames` (when > 0) are subsampled evenly, first and last kept."""
+    frames = [_image(f) for f in record["frames"] or []]
+    if not frames or any(f is None for f in frames) or not (record["caption"] or "").strip():
+        return None
+    if 0 < max_frames < len(frames):
+        step = (len(frames) - 1) / max(max_frames - 1, 1)
+        frames = [frames[round(i * step)] for i in range(max_frames)]
+    # One rng state for every frame, so an augmentation treats the clip's frames alike.
+    state = rng.getstate()
+    tensors = []
+    for frame in frames:
+        rng.setstate(state)
+        tensors.append(transform(frame, rng))
+    return [torch.stack(tensors), record["caption"]]
+
+
+class ParquetInterleaved(ParquetImageText):
+    """Flamingo's reader: `documents`, `clips`, `pairs` and `curated` files, in any mix, each read by its
+    own schema. Sharding, shuffling and exact resume are the pairs loader's (this subclasses it): a row is
+    one sample whichever its table, so mixing tables is mixing files.
+
+    Documents and clips give {"key", "segments"} (one sequence per row); pairs and curated give the pairs
+    loader's {"key", "text", "pixel_values"}, which FlamingoCollator joins into sequences.
+    """
+
+    def __init__(self, files: list[str], transform, *, max_frames: int = 0, **kwargs):
         super().__init__(files, transform, **kwargs)
-        expected = schemas.schema_name(self.SCHEMA)
-        for path in self.files:
-            found = schemas.schema_name(schemas.read_schema(path))
-            if found != expected:
-                raise schemas.SchemaError(f"{path}: expected a {expected!r} table, found {found!r}")
-        self.schemas = {path: self.SCHEMA for path in self.files}
+        self.schemas = {path: flamingo_schema(path) for path in self.files}
+        self.max_frames = max_frames
 
-    def segments(self, record: dict, rng: random.Random) -> list | None:
-        raise NotImplementedError
+    def sample(self, record: dict, schema, rng: random.Random) -> dict | None:
+        if schema is schemas.DOCUMENTS:
+            segments = document_segments(record, self.transform, rng)
+        elif schema is schemas.CLIPS:
+            segments = clip_segments(record, self.transform, rng, self.max_frames)
+        else:
+            text, image = choose_text(record, schema, rng), decode_image(record)
+            if text is None or image is None:
+                return None
+            return {"key": record["key"], "text": text, "pixel_values": self.transform(image, rng)}
+        return None if segments is None else {"key": record["key"], "segments": segments}
 
     def __iter__(self) -> Iterator[dict]:
         reader, readers, role, workers = self._reader()
         to_skip = len(range(role, self.start_batch, workers)) * self.batch_size
         shuffle_rng = random.Random(f"{self.seed}:shuffle:{reader}")
         number = 0
-        for record, _ in self._shuffled(self._records(reader, readers), shuffle_rng):
+        for record, schema in self._shuffled(self._records(reader, readers), shuffle_rng):
             rng = random.Random(f"{self.seed}:sample:{reader}:{number}")
-            segments = self.segments(record, rng)
-            if segments is None:
-                log.warning(
-                    "skipping record %r: an image does not decode or nothing to learn", record.get("key")
-                )
+            sample = self.sample(record, schema, rng)
+            if sample is None:
+                log.warning("skipping record %r: an image does not decode or no text", record.get("key"))
                 continue
             number += 1
             if number > to_skip:
-                yield {"key": record["key"], "segments": segments}
+                yield sample
 
 
-class ParquetDocuments(_SequenceParquet):
-    """`documents` rows as sequences: texts and images in reading order."""
-
-    SCHEMA = schemas.DOCUMENTS
-
-    def segments(self, record: dict, rng: random.Random) -> list | None:
-        out: list = []
-        for segment in record["segments"] or []:
-            if segment.get("image"):
-                image = _image(segment["image"])
-                if image is None:
-                    return None
-                out.append(self.transform(image, rng)[None])
-            elif segment.get("text"):
-                out.append(segment["text"])
-        return out if any(not isinstance(s, str) for s in out) else None
-
-
-class ParquetClips(_SequenceParquet):
-    """`clips` rows as sequences "<image>caption": all frames of the clip form one media item."""
-
-    SCHEMA = schemas.CLIPS
-
-    def segments(self, record: dict, rng: random.Random) -> list | None:
-        frames = [_image(f) for f in record["frames"] or []]
-        if not frames or any(f is None for f in frames) or not (record["caption"] or "").strip():
-            return None
-        # One rng state for every frame, so an augmentation treats the clip's frames alike.
-        state = rng.getstate()
-        tensors = []
-        for frame in frames:
-            rng.setstate(state)
-            tensors.append(self.transform(frame, rng))
-        return [torch.stack(tensors), record["caption"]]
+def iter_flamingo_texts(files: list[str]) -> Iterator[str]:
+    """Every text of the files, whatever their table (for training a tokenizer)."""
+    for path in files:
+        schema = flamingo_schema(path)
+        if schema is schemas.DOCUMENTS:
+            column = pa.schema([schema.field("segments")])
+            for segments in schemas.read_table(path, column).column("segments").to_pylist():
+                yield from (s["text"] for s in segments or [] if s.get("text"))
+        elif schema is schemas.CLIPS:
+            captions = schemas.read_table(path, pa.schema([schema.field("caption")])).column("caption")
+            yield from (c for c in captions.to_pylist() if c)
+        else:
+            yield from iter_texts([path])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -11,11 +12,11 @@ from transformers import AutoTokenizer
 
 from models.causal_lm import LM_PRESETS, build_causal_lm, load_causal_lm, train_causal_tokenizer
 from models.flamingo.checkpoint import save_flamingo
-from models.flamingo.data import FlamingoCollator
+from models.flamingo.data import FlamingoCollator, ParquetInterleaved, iter_flamingo_texts
 from models.flamingo.model import FlamingoConfig, FlamingoModel
 from models.flamingo.tokens import add_flamingo_tokens
 from models.flamingo.vision import VISION_PRESETS, ClipVisionEncoder
-from models.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.parquet_data import Augmentation, ImageTransform
 from models.training import Task, TrainConfig, barrier, is_main
 from schemas import expand
 
@@ -46,14 +47,16 @@ class FlamingoArgs:
     num_latents: int = field(default=64, metadata={"help": "visual tokens per image or clip"})
     resampler_depth: int = field(default=6, metadata={"help": "Perceiver Resampler layers"})
     resampler_heads: int = field(default=8, metadata={"help": "resampler attention heads"})
-    max_frames: int = field(default=8, metadata={"help": "frames per clip (learned temporal embeddings)"})
+    max_frames: int = field(
+        default=8, metadata={"help": "frames per clip (learned temporal embeddings); longer clips subsampled"}
+    )
     cross_attn_every: int = field(
         default=1, metadata={"help": "gated cross-attention before every k-th LM layer"}
     )
     xattn_heads: int = field(default=8, metadata={"help": "gated cross-attention heads"})
     dim_head: int = field(default=64, metadata={"help": "width of each attention head (resampler and xattn)"})
     pairs_per_sequence: int = field(
-        default=4, metadata={"help": "image-caption pairs joined into one interleaved sequence"}
+        default=4, metadata={"help": "pairs/curated: image-caption pairs joined into one sequence"}
     )
     max_length: int = field(default=256, metadata={"help": "tokens per sequence"})
 
@@ -76,7 +79,8 @@ def _language_model(args: FlamingoArgs, train: TrainConfig, seed: int):
         return load_causal_lm(args.lm)
     directory = Path(train.output) / TOKENIZER_DIR
     if is_main() and not directory.exists():
-        train_causal_tokenizer(iter_texts(expand(train.data)), args.vocab_size).save_pretrained(directory)
+        texts = iter_flamingo_texts(expand(train.data))
+        train_causal_tokenizer(texts, args.vocab_size).save_pretrained(directory)
     barrier()
     tokenizer = AutoTokenizer.from_pretrained(directory)
     return build_causal_lm(args.lm_preset, tokenizer, seed=seed), tokenizer
@@ -117,4 +121,5 @@ def flamingo_task(args: FlamingoArgs, train: TrainConfig) -> Task:
         ),
         collate=FlamingoCollator(tokenizer, model.media_token_id, args.max_length, args.pairs_per_sequence),
         export=export,
+        dataset=partial(ParquetInterleaved, max_frames=args.max_frames),
     )
