@@ -24,11 +24,14 @@ def blip2_config(
     text_config: dict | None = None,
     image_token_id: int | None = None,
     text_input: bool = True,
+    vision_config: dict | None = None,
 ) -> Blip2Config:
     """`vocab_size` and `pad_token_id` are the Q-Former tokenizer's; `text_config` the frozen LM's (stage 2).
 
     `text_input`: the Q-Former's text branch (embeddings' use and text feed-forward), needed by stage 1 and
     absent in stage 2 (as in transformers' Blip2ForConditionalGeneration checkpoints).
+    `vision_config`: a pretrained image encoder's (models.blip2.vision), replacing the preset's vision sizes;
+    the Q-Former cross-attends to its width.
     """
     if preset not in _DIMS:
         raise ValueError(f"unknown BLIP-2 preset {preset!r}; choose one of {', '.join(PRESETS)}")
@@ -42,6 +45,8 @@ def blip2_config(
         patch_size=patch,
         initializer_range=0.02,
     )
+    if vision_config is not None:
+        vision = dict(vision_config)
     qformer = dict(
         vocab_size=vocab_size,
         hidden_size=q_hidden,
@@ -49,7 +54,7 @@ def blip2_config(
         num_attention_heads=q_heads,
         intermediate_size=4 * q_hidden,
         max_position_embeddings=max(max_text_length, 64) if preset != "paper" else 512,
-        encoder_hidden_size=v_hidden,
+        encoder_hidden_size=vision["hidden_size"],
         cross_attention_frequency=cross_attention_frequency,
         pad_token_id=pad_token_id,
         use_qformer_text_input=text_input,

@@ -15,6 +15,7 @@ from models.blip2.checkpoint import load_stage1, save_stage1, save_stage2
 from models.blip2.presets import PRESETS, blip2_config
 from models.blip2.stage1 import Blip2Stage1, Stage1Objective
 from models.blip2.stage2 import Blip2Stage2, Stage2Collator
+from models.blip2.vision import load_vision_tower
 from models.causal_lm import IMAGE_TOKEN, load_causal_lm
 from models.parquet_data import Augmentation, ImageTransform, iter_texts
 from models.training import Task, TrainConfig, barrier, is_main
@@ -31,6 +32,13 @@ class Blip2Args:
         default=1, metadata={"help": "1: Q-Former with ITC+ITM+ITG; 2: soft prompt of a frozen LM"}
     )
     preset: str = field(default="demo", metadata={"help": f"stage 1 from scratch: sizes {PRESETS}"})
+    vision: str = field(
+        default="",
+        metadata={
+            "help": "stage 1: frozen image encoder from a BLIP checkpoint dir (models.pretrain blip, "
+            "models.finetune, transformers BLIP); default: a randomly initialised tower of --preset"
+        },
+    )
     init: str = field(default="", metadata={"help": "stage 2: the stage-1 output directory"})
     lm: str = field(default="", metadata={"help": "stage 2: causal LM dir (AutoModelForCausalLM), frozen"})
     vocab_size: int = field(default=1000, metadata={"help": "stage 1: Q-Former WordPiece trained on --data"})
@@ -53,6 +61,8 @@ def _stage1_tokenizer(train: TrainConfig, vocab_size: int):
 
 
 def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
+    # Load the tower first: a bad --vision fails before a tokenizer is trained into the output directory.
+    tower = load_vision_tower(args.vision) if args.vision else None
     tokenizer = _stage1_tokenizer(train, args.vocab_size)
     config = blip2_config(
         args.preset,
@@ -61,11 +71,17 @@ def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
         num_query_tokens=args.num_query_tokens,
         cross_attention_frequency=args.cross_attention_frequency,
         max_text_length=args.max_text_length + 2,
+        vision_config=tower.config.to_dict() if tower else None,
     )
     torch.manual_seed(train.seed)
     model = Blip2Stage1(config, Stage1Objective(args.temperature, args.label_smoothing))
-    size = config.vision_config.image_size
-    processor = BlipImageProcessorPil(size={"height": size, "width": size})
+    if tower:
+        model.vision_model.load_state_dict(tower.state_dict, strict=True)
+        processor = tower.image_processor  # the tower's own resolution and normalisation
+        log.info("frozen image encoder: the vision tower of %s", tower.source)
+    else:
+        size = config.vision_config.image_size
+        processor = BlipImageProcessorPil(size={"height": size, "width": size})
 
     def export(trained: Blip2Stage1, directory: Path) -> None:
         save_stage1(trained, tokenizer, processor, directory)
