@@ -23,7 +23,7 @@ from tqdm import tqdm
 import schemas
 from models import retrieval, zeroshot
 from models.encoders import load_encoder
-from models.parquet_data import decode_image, table_schema
+from models.parquet_data import decode_image, draft_size_for, table_schema
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
     pending_images: list = []
     pending_texts: list[str] = []
     skipped = 0
+    draft_size = draft_size_for(encoder.image_processor)  # decoded as the training loader decodes
 
     def flush() -> None:
         if pending_images:
@@ -68,7 +69,7 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
             for record in schemas.iter_records(path, schema):
                 if limit and len(keys) >= limit:
                     break
-                texts, image = all_texts(record, schema), decode_image(record)
+                texts, image = all_texts(record, schema), decode_image(record, draft_size)
                 if not texts or image is None:
                     skipped += 1
                     continue
