@@ -1,6 +1,6 @@
-"""BLIP-2 stage 1 with a pretrained frozen image encoder (`--vision DIR`): a BLIP checkpoint's vision tower
-loads into Blip2VisionModel with identical features, stays frozen through training, and anything that is
-not a BLIP tower is refused with a message naming it."""
+"""BLIP-2 stage 1 from a BLIP checkpoint: its vision tower as the frozen image encoder (`--vision DIR`) loads
+into Blip2VisionModel with identical features and stays frozen through training; its text encoder
+initialises the Q-Former (`--qformer_init DIR`); what does not fit is refused with a message naming it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 from transformers import (
+    AutoTokenizer,
     Blip2ForImageTextRetrieval,
     Blip2VisionModel,
     BlipForImageTextRetrieval,
@@ -20,6 +21,10 @@ from transformers import (
 )
 
 from models import pretrain
+from models.blip2.presets import blip2_config
+from models.blip2.qformer_init import apply as apply_text_encoder
+from models.blip2.qformer_init import load_text_encoder
+from models.blip2.stage1 import Blip2Stage1
 from models.blip2.vision import load_vision_tower
 from tests.blip_data import write_pairs
 from tests.capfilt_tiny import save_tiny
@@ -48,7 +53,7 @@ def test_stage1_trains_against_the_loaded_tower_and_leaves_it_unchanged(blip_dir
     output = tmp_path / "stage1"
     summary = pretrain.main([
         "blip2", "--stage", "1", "--vision", str(blip_dir), "--data", data, "--output", str(output),
-        "--preset", "tiny", "--num_query_tokens", "4", "--vocab_size", "100", "--batch_size", "4",
+        "--qformer_init", str(blip_dir), "--preset", "tiny", "--num_query_tokens", "4", "--batch_size", "4",
         "--max_steps", "3", "--lr", "1e-2", "--warmup_steps", "1", "--num_workers", "0",
     ])  # fmt: skip
     assert summary["finished"]
@@ -61,6 +66,11 @@ def test_stage1_trains_against_the_loaded_tower_and_leaves_it_unchanged(blip_dir
     ours, theirs = (BlipImageProcessorPil.from_pretrained(d) for d in (output, blip_dir))
     assert (ours.size, ours.image_mean, ours.image_std) == (theirs.size, theirs.image_mean, theirs.image_std)
     Blip2ForImageTextRetrieval.from_pretrained(output, use_safetensors=True)
+    # The Q-Former kept the BLIP tokenizer it was initialised with.
+    assert (
+        AutoTokenizer.from_pretrained(output).get_vocab()
+        == AutoTokenizer.from_pretrained(blip_dir).get_vocab()
+    )
 
 
 def test_a_clip_tower_is_refused_with_the_reason(tmp_path, capsys):
@@ -94,3 +104,45 @@ def test_only_safetensors_are_read(blip_dir, tmp_path):
     (pickled / "model.safetensors").rename(pickled / "pytorch_model.bin")
     with pytest.raises(FileNotFoundError, match="only safetensors"):
         load_vision_tower(pickled)
+
+
+def test_qformer_init_copies_the_blip_text_encoder(blip_dir):
+    init = load_text_encoder(blip_dir)
+    tower = load_vision_tower(blip_dir)
+    config = blip2_config(
+        "tiny",
+        vocab_size=len(init.tokenizer),
+        num_query_tokens=4,
+        vision_config=tower.config.to_dict(),
+        qformer_sizes=init.qformer_sizes,
+    )
+    model = Blip2Stage1(config)
+    apply_text_encoder(init, model)
+    blip, ours = load_file(blip_dir / "model.safetensors"), model.state_dict()
+    pairs = {
+        "embeddings.word_embeddings.weight": "embeddings.word_embeddings.weight",
+        "qformer.layernorm.weight": "embeddings.LayerNorm.weight",
+        "qformer.encoder.layer.1.attention.attention.query.weight": (
+            "encoder.layer.1.attention.self.query.weight"
+        ),
+        "qformer.encoder.layer.0.crossattention.attention.value.weight": (
+            "encoder.layer.0.crossattention.self.value.weight"
+        ),
+        "qformer.encoder.layer.1.output_query.dense.weight": "encoder.layer.1.output.dense.weight",
+        "qformer.encoder.layer.1.intermediate_query.dense.bias": "encoder.layer.1.intermediate.dense.bias",
+    }
+    for mine, theirs in pairs.items():
+        assert torch.equal(ours[mine], blip[f"text_encoder.{theirs}"].float()), mine
+    assert init.tokenizer.get_vocab() == AutoTokenizer.from_pretrained(blip_dir).get_vocab()
+
+
+def test_qformer_init_refuses_what_does_not_fit(blip_dir, tmp_path, capsys):
+    captioner = save_tiny("captioner", tmp_path / "captioner", seed=1)
+    with pytest.raises(ValueError, match="no text encoder"):
+        load_text_encoder(captioner)
+    # Its cross-attention reads 32-wide features; the demo preset's fresh tower gives 64.
+    data = write_pairs(tmp_path / "pairs", 4)
+    with pytest.raises(SystemExit):
+        pretrain.main(["blip2", "--qformer_init", str(blip_dir), "--data", data,
+                       "--output", str(tmp_path / "out"), "--preset", "demo"])  # fmt: skip
+    assert "shapes differ" in capsys.readouterr().err

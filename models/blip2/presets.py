@@ -25,13 +25,15 @@ def blip2_config(
     image_token_id: int | None = None,
     text_input: bool = True,
     vision_config: dict | None = None,
+    qformer_sizes: dict | None = None,
 ) -> Blip2Config:
     """`vocab_size` and `pad_token_id` are the Q-Former tokenizer's; `text_config` the frozen LM's (stage 2).
 
     `text_input`: the Q-Former's text branch (embeddings' use and text feed-forward), needed by stage 1 and
     absent in stage 2 (as in transformers' Blip2ForConditionalGeneration checkpoints).
     `vision_config`: a pretrained image encoder's (models.blip2.vision), replacing the preset's vision sizes;
-    the Q-Former cross-attends to its width.
+    the Q-Former cross-attends to its width. `qformer_sizes`: a BLIP text encoder's sizes and vocabulary
+    (models.blip2.qformer_init), replacing the preset's Q-Former sizes.
     """
     if preset not in _DIMS:
         raise ValueError(f"unknown BLIP-2 preset {preset!r}; choose one of {', '.join(PRESETS)}")
@@ -59,6 +61,7 @@ def blip2_config(
         pad_token_id=pad_token_id,
         use_qformer_text_input=text_input,
     )
+    qformer.update(qformer_sizes or {})
     # Stage 1 has no LM; a tiny placeholder keeps the config loadable without describing a model it lacks.
     text = (
         text_config

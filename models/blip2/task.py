@@ -13,6 +13,8 @@ from models.blip.collate import BlipCollator
 from models.blip.tokenizer import train_wordpiece
 from models.blip2.checkpoint import load_stage1, save_stage1, save_stage2
 from models.blip2.presets import PRESETS, blip2_config
+from models.blip2.qformer_init import apply as apply_text_encoder
+from models.blip2.qformer_init import load_text_encoder
 from models.blip2.stage1 import Blip2Stage1, Stage1Objective
 from models.blip2.stage2 import Blip2Stage2, Stage2Collator
 from models.blip2.vision import load_vision_tower
@@ -39,6 +41,13 @@ class Blip2Args:
             "models.finetune, transformers BLIP); default: a randomly initialised tower of --preset"
         },
     )
+    qformer_init: str = field(
+        default="",
+        metadata={
+            "help": "stage 1: initialise the Q-Former (and take its sizes and tokenizer) from a BLIP "
+            "checkpoint's text encoder, as BLIP-2 starts from BERT; best with the same checkpoint's --vision"
+        },
+    )
     init: str = field(default="", metadata={"help": "stage 2: the stage-1 output directory"})
     lm: str = field(default="", metadata={"help": "stage 2: causal LM dir (AutoModelForCausalLM), frozen"})
     vocab_size: int = field(default=1000, metadata={"help": "stage 1: Q-Former WordPiece trained on --data"})
@@ -63,7 +72,13 @@ def _stage1_tokenizer(train: TrainConfig, vocab_size: int):
 def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
     # Load the tower first: a bad --vision fails before a tokenizer is trained into the output directory.
     tower = load_vision_tower(args.vision) if args.vision else None
-    tokenizer = _stage1_tokenizer(train, args.vocab_size)
+    text_init = load_text_encoder(args.qformer_init) if args.qformer_init else None
+    if text_init and text_init.qformer_sizes.get("max_position_embeddings", 512) < args.max_text_length + 2:
+        raise ValueError(
+            f"--max_text_length {args.max_text_length} + 2 exceeds the {args.qformer_init} text encoder's "
+            f"{text_init.qformer_sizes['max_position_embeddings']} positions"
+        )
+    tokenizer = text_init.tokenizer if text_init else _stage1_tokenizer(train, args.vocab_size)
     config = blip2_config(
         args.preset,
         vocab_size=len(tokenizer),
@@ -72,6 +87,7 @@ def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
         cross_attention_frequency=args.cross_attention_frequency,
         max_text_length=args.max_text_length + 2,
         vision_config=tower.config.to_dict() if tower else None,
+        qformer_sizes=text_init.qformer_sizes if text_init else None,
     )
     torch.manual_seed(train.seed)
     model = Blip2Stage1(config, Stage1Objective(args.temperature, args.label_smoothing))
@@ -79,6 +95,9 @@ def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
         model.vision_model.load_state_dict(tower.state_dict, strict=True)
         processor = tower.image_processor  # the tower's own resolution and normalisation
         log.info("frozen image encoder: the vision tower of %s", tower.source)
+    if text_init:
+        apply_text_encoder(text_init, model)
+        log.info("Q-Former initialised from the text encoder of %s", text_init.source)
     else:
         size = config.vision_config.image_size
         processor = BlipImageProcessorPil(size={"height": size, "width": size})
