@@ -23,11 +23,17 @@ def test_flamingo_learns_and_uses_the_image(tmp_path):
     lm = tmp_path / "lm"
     pretrain.main(["lm", "--data", data, "--output", str(lm), "--preset", "tiny", "--vocab_size", "300",
                    "--batch_size", "32", "--max_steps", "100", "--lr", "5e-3", *COMMON])  # fmt: skip
+    # The frozen vision tower: a tiny CLIP trained on the same world (a random tower carries the image too,
+    # but Flamingo cannot learn to read it at this budget: right and shuffled losses stay equal).
+    clip = tmp_path / "clip"
+    pretrain.main(["clip", "--data", data, "--output", str(clip), "--preset", "tiny", "--vocab_size", "300",
+                   "--max_text_length", "32", "--batch_size", "32", "--max_steps", "500", "--lr", "2e-3",
+                   *COMMON])  # fmt: skip
     out = tmp_path / "flamingo"
     summary = pretrain.main([
-        "flamingo", "--data", data, "--output", str(out), "--lm", str(lm), "--vision_preset", "tiny",
+        "flamingo", "--data", data, "--output", str(out), "--lm", str(lm), "--vision", str(clip),
         "--num_latents", "8", "--resampler_depth", "1", "--resampler_heads", "2", "--xattn_heads", "2",
-        "--dim_head", "16", "--pairs_per_sequence", "2", "--batch_size", "8", "--max_steps", "80",
+        "--dim_head", "16", "--pairs_per_sequence", "1", "--batch_size", "16", "--max_steps", "1000",
         "--lr", "3e-3", "--max_length", "64", *COMMON,
     ])  # fmt: skip
     assert summary["finished"]
@@ -52,9 +58,5 @@ def test_flamingo_learns_and_uses_the_image(tmp_path):
 
     right, wrong = losses(samples), losses(shuffled(samples))
     print(f"flamingo test caption loss: right image {right.mean():.4f}, shuffled {wrong.mean():.4f}")
-    # Open (issue 8): at this CPU budget (80 steps) the attention gates stay near 0 and the image barely moves
-    # the loss; the figures are printed and recorded in docs/flamingo_blip2.md instead of failing the suite.
-    if not right.mean() < wrong.mean():
-        pytest.xfail(
-            f"no image use yet after 80 steps: right {right.mean():.4f} vs shuffled {wrong.mean():.4f}"
-        )
+    # Uses the image: the held-out captions are likelier under their own images than under other ones.
+    assert right.mean() < wrong.mean()

@@ -59,7 +59,9 @@ class PerceiverResampler(nn.Module):
         max_frames: int = 8,
     ):
         super().__init__()
-        self.latents = nn.Parameter(torch.randn(num_latents, dim) * 0.02)
+        # Unit scale: latents much smaller than the attention output all become the same vector after the
+        # first layer, so cross-attention would see one token per image (docs/flamingo_blip2.md).
+        self.latents = nn.Parameter(torch.randn(num_latents, dim))
         self.time_embeddings = nn.Parameter(torch.randn(max_frames, dim) * 0.02)
         self.layers = nn.ModuleList(
             nn.ModuleList([PerceiverAttention(dim, heads, dim_head), feed_forward(dim)]) for _ in range(depth)
