@@ -121,12 +121,18 @@ class Bootstrap:
             "phash_threshold": PHASH_THRESHOLD,
         }
 
-    def pretrain_blip(self, data: str, output: Path, seed: int, log: Path, *extra: str) -> dict | None:
-        """models.pretrain blip from scratch: the same preset, batch, steps and schedule for every run."""
+    def pretrain_blip(
+        self, data: str, output: Path, seed: int, log: Path, *extra: str, bootstrap: bool = False
+    ) -> dict | None:
+        """models.pretrain blip from scratch: the same preset, batch, steps and schedule for every arm; the
+        bootstrapping model (step 2) with its own preset and learning rate, alone on the machine."""
         s = self.scale
-        args = train_args(["models.pretrain", "blip"], data, output, s.pretrain_steps, s.lr, s, seed)
-        model = ["--preset", s.preset, "--image_size", str(s.model_image_size)]
-        return run_module([*args, *model, "--warmup_steps", str(s.warmup_steps), *extra], log)
+        preset, lr = (s.bootstrap_preset, s.bootstrap_lr) if bootstrap else (s.preset, s.lr)
+        args = train_args(["models.pretrain", "blip"], data, output, s.pretrain_steps, lr, s, seed)
+        model = ["--preset", preset, "--image_size", str(s.model_image_size)]
+        # Step 2 runs alone: it gets every core the scale's parallel runs would share.
+        threads = s.jobs if bootstrap else 1
+        return run_module([*args, *model, "--warmup_steps", str(s.warmup_steps), *extra], log, threads)
 
     def pretrain(self, directory: Path, done: dict) -> dict:
         web = ablation.web_rows(schemas.expand(self.ingested))
@@ -134,7 +140,9 @@ class Bootstrap:
         corpus = ablation.write_corpus(chain(web, human), directory / "corpus.parquet", self.seed)
         model = directory / "model"
         vocabulary = ["--vocab_size", str(self.scale.vocab_size)]
-        summary = self.pretrain_blip(corpus["file"], model, self.seed, directory / "train.log", *vocabulary)
+        summary = self.pretrain_blip(
+            corpus["file"], model, self.seed, directory / "train.log", *vocabulary, bootstrap=True
+        )
         metrics = evaluate_checkpoint(model, self.split_files("test"), self.test_labels(), self.scale)
         return {"corpus": corpus, "train": summary, "test": metrics}
 
@@ -144,7 +152,8 @@ class Bootstrap:
         human = ",".join(self.split_files("human"))
 
         def tune(kind: str) -> dict:
-            output, steps, lr = directory / kind, s.finetune_steps, s.finetune_lr
+            output, lr = directory / kind, s.finetune_lr
+            steps = s.captioner_steps if kind == "captioner" else s.filter_steps
             args = train_args(["models.finetune", kind], human, output, steps, lr, s, self.seed)
             return run_module([*args, "--init", str(base)], directory / f"{kind}.log")
 

@@ -30,9 +30,9 @@ class RunFailed(RuntimeError):
     """A launched CLI exited with an error; the message names its log and quotes its end."""
 
 
-def run_module(args: list[str], log: Path) -> dict | None:
+def run_module(args: list[str], log: Path, threads: int = 1) -> dict | None:
     """`python -m ARGS`, output to `log`; returns the JSON object of its last JSON line, if any."""
-    env = {**os.environ, **CHILD_ENV}
+    env = {**os.environ, **CHILD_ENV, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
     env.pop("TQDM_DISABLE", None)  # the bootstrap's own setting; children log their progress bars
     with log.open("w") as handle:
         handle.write("$ python -m " + " ".join(args) + "\n")
