@@ -63,7 +63,8 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
             pending_images.clear()
             pending_texts.clear()
 
-    with tqdm(desc="embed", unit="img", leave=False) as progress:
+    # disable=None: a bar on a terminal, none in a log file (e.g. the bootstrap loop's evaluations).
+    with tqdm(desc="embed", unit="img", leave=False, disable=None) as progress:
         for path in files:
             schema = table_schema(path)
             for record in schemas.iter_records(path, schema):
