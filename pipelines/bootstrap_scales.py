@@ -53,7 +53,7 @@ SCALES = {
     "small": Scale(
         name="small", web=2000, human=500, test=200, image_size=64, preset="tiny", model_image_size=64,
         vocab_size=600, batch_size=32, pretrain_steps=1200, lr=5e-4,
-        bootstrap_preset="small", bootstrap_lr=1e-3, captioner_steps=3000, filter_steps=1500,
+        bootstrap_preset="small", bootstrap_lr=1e-3, captioner_steps=6000, filter_steps=3000,
         finetune_lr=1e-3,
         warmup_steps=50, seeds=3, jobs=2, capfilt_batch=32, caption_eval_images=100,
     ),
