@@ -52,6 +52,14 @@ def resolve(source: str) -> Path:
         ) from error
 
 
+def read_config(directory: Path, flag: str) -> dict:
+    """config.json of a BLIP checkpoint directory given by the command-line option `flag`."""
+    config_file = directory / "config.json"
+    if not config_file.is_file():
+        raise FileNotFoundError(f"{flag} {directory}: no config.json (expected a BLIP checkpoint directory)")
+    return json.loads(config_file.read_text())
+
+
 def read_state_dict(directory: Path) -> dict[str, torch.Tensor]:
     """All tensors of a (possibly sharded) safetensors checkpoint."""
     if (directory / WEIGHTS).exists():

@@ -11,7 +11,6 @@ the features it was trained on. Weights are read from safetensors only.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 
-from models.blip.checkpoint import read_state_dict
+from models.blip.checkpoint import read_config, read_state_dict
 
 PREFIX = "text_encoder."
 _SIZES = (
@@ -63,10 +62,7 @@ def _rename(key: str) -> list[str]:
 
 def load_text_encoder(source: str | Path) -> TextEncoderInit:
     directory = Path(source)
-    config_file = directory / "config.json"
-    if not config_file.is_file():
-        raise FileNotFoundError(f"--qformer_init {source}: no config.json (expected a BLIP checkpoint)")
-    config = json.loads(config_file.read_text())
+    config = read_config(directory, "--qformer_init")
     if config.get("model_type") != "blip":
         raise ValueError(
             f"--qformer_init {source}: model_type {config.get('model_type')!r} is not a BLIP checkpoint "

@@ -11,14 +11,13 @@ Weights are read from safetensors only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from transformers import Blip2VisionConfig, BlipImageProcessorPil
 
-from models.blip.checkpoint import read_state_dict
+from models.blip.checkpoint import read_config, read_state_dict
 
 # config.json model_type -> where the vision config sits in it (None: the file is the vision config).
 _VISION_CONFIG_AT = {"blip": "vision_config", "blip-2": "vision_config", "blip_vision_model": None}
@@ -46,10 +45,7 @@ class VisionTower:
 def load_vision_tower(source: str | Path) -> VisionTower:
     """The vision tower of the BLIP (or BLIP-2) checkpoint directory `source`, as a Blip2VisionModel's."""
     directory = Path(source)
-    config_file = directory / "config.json"
-    if not config_file.is_file():
-        raise FileNotFoundError(f"--vision {source}: no config.json (expected a BLIP checkpoint directory)")
-    config = json.loads(config_file.read_text())
+    config = read_config(directory, "--vision")
     model_type = config.get("model_type", "")
     if model_type.startswith("clip"):
         raise ValueError(
