@@ -69,6 +69,12 @@ class CapfiltConfig:
         "Inference engine: fast (capfilt/engine: each image encoded once, cross-attention keys/values "
         "shared by all its texts; docs/engine.md) or transformers (the reference, transformers' public API).",
     )
+    torch_threads: int = _option(
+        0,
+        "CPU threads of each worker process's models (torch.set_num_threads); 0 = torch's default, one per "
+        "core. With --direct_num_workers N on a CPU machine, cores / N keeps the processes from "
+        "oversubscribing the cores.",
+    )
     large_model: bool = _option(False, "Load one model per machine shared by all processes (GPU workers).")
     model_copies: int = _option(0, "Models per machine when shared (0: Beam's default, 1 with large_model).")
     quality_labels: str | None = _option(
@@ -95,6 +101,7 @@ class CapfiltConfig:
             (self.batch_size >= 1, "--batch_size must be at least 1"),
             (self.itm_max_tokens >= 2, "--itm_max_tokens must be at least 2"),
             (self.model_copies >= 0, "--model_copies must be 0 or more"),
+            (self.torch_threads >= 0, "--torch_threads must be 0 (torch's default) or more"),
             (self.report_samples >= 0, "--report_samples must be 0 or more"),
         ]
         for ok, message in checks:

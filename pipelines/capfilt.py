@@ -41,7 +41,7 @@ caption with the ITM filter, keep what the policy keeps.
 With no flags it runs on the demo world's web split with the shipped demo models and writes
 ./capfilt_output/ (curated/, dropped/, rejects/ Parquet, stats.json, report.html).
 Any standard Beam option is accepted too (see below), e.g.
-  --runner=DirectRunner --direct_num_workers=2 --direct_running_mode=multi_processing
+  --runner=DirectRunner --direct_num_workers=2 --direct_running_mode=multi_processing --torch_threads=1
 """
 
 PROG = "python -m pipelines.capfilt"
@@ -99,6 +99,7 @@ def build(
         "batch_size": config.batch_size,
         "large_model": config.large_model,
         "model_copies": config.model_copies,
+        "torch_threads": config.torch_threads,
     }
     read = (
         pipeline

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import torch
 from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 
 from capfilt.captioner import Captioner, CaptionerSettings, load_captioner
@@ -23,12 +24,26 @@ class _CapfiltHandler(ModelHandler):
     takes them only in recent Beam releases (setup.py allows older ones).
     """
 
-    def __init__(self, engine: str, batch_size: int, large_model: bool = False, model_copies: int = 0):
+    def __init__(
+        self,
+        engine: str,
+        batch_size: int,
+        large_model: bool = False,
+        model_copies: int = 0,
+        torch_threads: int = 0,
+    ):
         self._engine = engine
         self._batch_size = batch_size
         self._large_model = large_model
         self._model_copies = model_copies or None
+        self._torch_threads = torch_threads
         self._env_vars = {}
+
+    def _set_threads(self) -> None:
+        # Per process: several SDK worker processes on one CPU machine would otherwise each start a thread
+        # per core, and threads that wait for each other make every process slower.
+        if self._torch_threads:
+            torch.set_num_threads(self._torch_threads)
 
     def batch_elements_kwargs(self):
         # Full batches (a batch job has no latency to trade); BatchElements would otherwise start at 1.
@@ -50,6 +65,7 @@ class CaptionerHandler(_CapfiltHandler):
         self.settings = settings
 
     def load_model(self) -> Captioner:
+        self._set_threads()
         return load_captioner(self.settings, self._engine)
 
     def run_inference(
@@ -68,6 +84,7 @@ class FilterHandler(_CapfiltHandler):
         self.settings = settings
 
     def load_model(self) -> Filter:
+        self._set_threads()
         return load_filter(self.settings, self._engine)
 
     def run_inference(

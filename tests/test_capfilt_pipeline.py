@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import torch
 from transformers import AutoProcessor, BlipForConditionalGeneration
 
 import schemas
@@ -146,9 +147,21 @@ def test_two_worker_processes_give_the_same_captions(setup, nucleus):
         "3",
         "--direct_num_workers=2",
         "--direct_running_mode=multi_processing",
+        "--torch_threads=1",
     )
     assert summary["inputs"] == len(setup["keys"])
     assert synthetic_by_key(other) == synthetic_by_key(output)
+
+
+def test_torch_threads_limits_the_threads_of_the_process_running_the_models(setup):
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        # The in-process DirectRunner loads the models in this process.
+        run_job(setup, "threads", "--decoding", "greedy", "--torch_threads", "1")
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_greedy_through_the_pipeline_equals_generate_and_dropped_images_are_kept_aside(setup):
@@ -197,6 +210,8 @@ def test_bad_arguments_get_one_clear_message(setup, capsys, tmp_path):
     assert "no file matches" in capsys.readouterr().err
     assert job.main(["--input", setup["input"], "--top_p", "1.5", *models]) == 2
     assert "--top_p must be in (0, 1]" in capsys.readouterr().err
+    assert job.main(["--input", setup["input"], "--torch_threads", "-1", *models]) == 2
+    assert "--torch_threads must be 0" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         job.main(["--policy", "best"])
     assert "invalid choice: 'best'" in capsys.readouterr().err
