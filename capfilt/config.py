@@ -71,9 +71,8 @@ class CapfiltConfig:
     )
     torch_threads: int = _option(
         0,
-        "CPU threads of each worker process's models (torch.set_num_threads); 0 = torch's default, one per "
-        "core. With --direct_num_workers N on a CPU machine, cores / N keeps the processes from "
-        "oversubscribing the cores.",
+        "CPU threads of each worker process's models (torch.set_num_threads). 0: cores / N when the "
+        "DirectRunner runs N > 1 worker processes (multi_processing), else torch's default (one per core).",
     )
     large_model: bool = _option(False, "Load one model per machine shared by all processes (GPU workers).")
     model_copies: int = _option(0, "Models per machine when shared (0: Beam's default, 1 with large_model).")
