@@ -228,7 +228,7 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
             log.info("resumed from %s at step %d", checkpoint_dir, step)
             _truncate_log(output / LOG_FILE, step)
     if world > 1:
-        # Momentum queues are per rank: do not overwrite them with rank 0's buffers.
+        # Buffers stay each rank's own: the momentum queues are filled from every rank in step already.
         model = nn.parallel.DistributedDataParallel(
             model, device_ids=[device.index] if device.type == "cuda" else None, broadcast_buffers=False
         )

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import sys
-import time
-from datetime import timedelta
 
 import pytest
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 
 from models.clip import ClipLoss
 from tests.clip_tiny import random_batch, tiny_model, tiny_tokenizer
+from tests.gloo_ranks import init_rank, run_ranks
 
 WORLD = 2
 PER_RANK = 4
@@ -21,22 +18,8 @@ PER_RANK = 4
 SETTINGS = [(True, True), (False, True)]
 
 
-# Gloo connects its ranks on the interface the host name resolves to unless told otherwise: keep every
-# byte on loopback, as the suite's rule is.
-LOOPBACK_INTERFACE = "lo0" if sys.platform == "darwin" else "lo"
-
-
-def _rank_process(rank: int, directory: str) -> None:
-    os.environ["GLOO_SOCKET_IFNAME"] = LOOPBACK_INTERFACE
-    # Rendezvous through a file, not a TCP port picked in advance (no race for the port between picking it
-    # and binding it); bounded, so a rank that cannot reach its peer fails instead of waiting 30 minutes.
-    dist.init_process_group(
-        "gloo",
-        init_method=f"file://{os.path.join(directory, 'rendezvous')}",
-        rank=rank,
-        world_size=WORLD,
-        timeout=timedelta(seconds=120),
-    )
+def _rank_process(rank: int, world: int, directory: str) -> None:
+    init_rank(rank, world, directory)
     try:
         torch.set_num_threads(1)
         tokenizer = tiny_tokenizer_from(directory)
@@ -62,20 +45,6 @@ def _rank_process(rank: int, directory: str) -> None:
         dist.destroy_process_group()
 
 
-def _run_ranks(directory: str, deadline_s: float = 300.0) -> None:
-    """Spawn the ranks and wait for them, but never forever: on a hang, kill them and fail the test
-    (a live child would otherwise block the interpreter's exit after the suite)."""
-    context = mp.start_processes(
-        _rank_process, args=(directory,), nprocs=WORLD, join=False, start_method="spawn"
-    )
-    deadline = time.monotonic() + deadline_s
-    while not context.join(timeout=5):
-        if time.monotonic() > deadline:
-            for process in context.processes:
-                process.kill()
-            pytest.fail(f"gloo ranks did not finish within {deadline_s:.0f} s")
-
-
 def tiny_tokenizer_from(directory: str):
     from transformers import BertTokenizer
 
@@ -94,7 +63,7 @@ def test_two_gloo_ranks_match_one_process_on_the_concatenated_batch(tmp_path):
     expected.backward()
     expected_grads = {n: p.grad for n, p in model.named_parameters()}
 
-    _run_ranks(str(tmp_path))
+    run_ranks(_rank_process, WORLD, str(tmp_path))
 
     for rank in range(WORLD):
         results = torch.load(tmp_path / f"rank{rank}.pt")

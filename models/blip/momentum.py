@@ -1,7 +1,8 @@
 """BLIP's momentum distillation for ITC: an EMA copy of the unimodal encoders and a queue of their features.
 
-Off by default (the flag `momentum` of BlipObjectiveConfig). The queue is per process: features are not
-gathered across ranks, which keeps DDP free of extra collectives at the cost of a smaller effective queue.
+Off by default (the flag `momentum` of BlipObjectiveConfig). Under DDP every rank enqueues the momentum
+features of every rank's batch, in rank order, as BLIP does (`concat_all_gather`): the queues stay identical
+across ranks and fill world-size times faster. Every rank must hold the same batch size.
 """
 
 from __future__ import annotations
@@ -9,11 +10,22 @@ from __future__ import annotations
 import copy
 
 import torch
+import torch.distributed as dist
 from torch import nn
 from torch.nn import functional as F
 from torch.nn.functional import normalize
 
 ONLINE_PARTS = ("vision_model", "vision_proj", "text_encoder", "text_proj")
+
+
+@torch.no_grad()
+def all_ranks(tensor: torch.Tensor) -> torch.Tensor:
+    """Every rank's rows in rank order (BLIP's concat_all_gather); the tensor itself outside DDP."""
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return tensor
+    parts = [torch.empty_like(tensor) for _ in range(dist.get_world_size())]
+    dist.all_gather(parts, tensor.contiguous())
+    return torch.cat(parts)
 
 
 class MomentumDistiller(nn.Module):
@@ -82,5 +94,5 @@ class MomentumDistiller(nn.Module):
         sim_i2t = image_feat @ text_all / temp
         sim_t2i = text_feat @ image_all / temp
         if self.training:
-            self._enqueue(image_feat_m, text_feat_m, batch["pair_ids"])
+            self._enqueue(all_ranks(image_feat_m), all_ranks(text_feat_m), all_ranks(batch["pair_ids"]))
         return sim_i2t, sim_t2i, soft_i2t, soft_t2i
