@@ -73,6 +73,26 @@ def test_stage1_trains_against_the_loaded_tower_and_leaves_it_unchanged(blip_dir
     )
 
 
+def test_each_flag_works_without_the_other_and_the_tower_keeps_its_preprocessing(blip_dir, tmp_path):
+    data = write_pairs(tmp_path / "pairs", 8)
+    # A tower whose normalisation differs from the BLIP default: stage 1 must train and export with it.
+    tower_dir = tmp_path / "tower"
+    shutil.copytree(blip_dir, tower_dir)
+    processor = BlipImageProcessorPil.from_pretrained(tower_dir)
+    processor.image_mean, processor.image_std = [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]
+    processor.save_pretrained(tower_dir)
+    common = [
+        "--data", data, "--preset", "tiny", "--num_query_tokens", "4", "--batch_size", "4",
+        "--max_steps", "2", "--warmup_steps", "1", "--num_workers", "0", "--vocab_size", "120",
+    ]  # fmt: skip
+    for flags in (["--vision", str(tower_dir)], ["--qformer_init", str(blip_dir)]):
+        output = tmp_path / flags[0].strip("-")
+        summary = pretrain.main(["blip2", "--stage", "1", *flags, "--output", str(output), *common])
+        assert summary["finished"], flags
+    exported = BlipImageProcessorPil.from_pretrained(tmp_path / "vision")
+    assert (exported.image_mean, exported.image_std) == ([0.5, 0.5, 0.5], [0.25, 0.25, 0.25])
+
+
 def test_a_clip_tower_is_refused_with_the_reason(tmp_path, capsys):
     config = CLIPVisionConfig(
         hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=32

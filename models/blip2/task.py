@@ -95,12 +95,12 @@ def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
         model.vision_model.load_state_dict(tower.state_dict, strict=True)
         processor = tower.image_processor  # the tower's own resolution and normalisation
         log.info("frozen image encoder: the vision tower of %s", tower.source)
-    if text_init:
-        apply_text_encoder(text_init, model)
-        log.info("Q-Former initialised from the text encoder of %s", text_init.source)
     else:
         size = config.vision_config.image_size
         processor = BlipImageProcessorPil(size={"height": size, "width": size})
+    if text_init:
+        apply_text_encoder(text_init, model)
+        log.info("Q-Former initialised from the text encoder of %s", text_init.source)
 
     def export(trained: Blip2Stage1, directory: Path) -> None:
         save_stage1(trained, tokenizer, processor, directory)
