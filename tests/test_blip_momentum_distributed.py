@@ -6,13 +6,12 @@ import os
 
 import pytest
 import torch
-import torch.distributed as dist
 from transformers import BlipImageProcessorPil, BlipProcessor
 
 from models.blip import conventions
 from models.blip.tokenizer import train_wordpiece
 from tests.blip_data import pair_rows
-from tests.gloo_ranks import init_rank, run_ranks
+from tests.gloo_ranks import exit_rank, init_rank, run_ranks
 from tests.test_blip_model import batch, tiny_model
 
 WORLD = 2
@@ -21,27 +20,25 @@ PER_RANK = 3
 
 def _rank_process(rank: int, world: int, directory: str) -> None:
     init_rank(rank, world, directory)
-    try:
-        torch.set_num_threads(1)
-        processor = BlipProcessor.from_pretrained(directory)
-        model = tiny_model(processor, momentum=True, queue_size=16)  # same seed: same weights on each rank
-        full = batch(processor, count=WORLD * PER_RANK)
-        mine = {k: v[rank * PER_RANK : (rank + 1) * PER_RANK] for k, v in full.items()}
-        ddp = torch.nn.parallel.DistributedDataParallel(model, broadcast_buffers=False)
-        ddp(mine)["loss"].backward()
-        distiller = model.distiller
-        torch.save(
-            {
-                "pair_queue": distiller.pair_queue.clone(),
-                "image_queue": distiller.image_queue.clone(),
-                "text_queue": distiller.text_queue.clone(),
-                "queue_ptr": int(distiller.queue_ptr),
-                "image_feat_m": distiller._features(mine)[0],
-            },
-            os.path.join(directory, f"rank{rank}.pt"),
-        )
-    finally:
-        dist.destroy_process_group()
+    torch.set_num_threads(1)
+    processor = BlipProcessor.from_pretrained(directory)
+    model = tiny_model(processor, momentum=True, queue_size=16)  # same seed: same weights on each rank
+    full = batch(processor, count=WORLD * PER_RANK)
+    mine = {k: v[rank * PER_RANK : (rank + 1) * PER_RANK] for k, v in full.items()}
+    ddp = torch.nn.parallel.DistributedDataParallel(model, broadcast_buffers=False)
+    ddp(mine)["loss"].backward()
+    distiller = model.distiller
+    torch.save(
+        {
+            "pair_queue": distiller.pair_queue.clone(),
+            "image_queue": distiller.image_queue.clone(),
+            "text_queue": distiller.text_queue.clone(),
+            "queue_ptr": int(distiller.queue_ptr),
+            "image_feat_m": distiller._features(mine)[0],
+        },
+        os.path.join(directory, f"rank{rank}.pt"),
+    )
+    exit_rank()
 
 
 @pytest.mark.slow

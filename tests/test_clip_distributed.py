@@ -10,7 +10,7 @@ import torch.distributed as dist
 
 from models.clip import ClipLoss
 from tests.clip_tiny import random_batch, tiny_model, tiny_tokenizer
-from tests.gloo_ranks import init_rank, run_ranks
+from tests.gloo_ranks import exit_rank, init_rank, run_ranks
 
 WORLD = 2
 PER_RANK = 4
@@ -20,29 +20,25 @@ SETTINGS = [(True, True), (False, True)]
 
 def _rank_process(rank: int, world: int, directory: str) -> None:
     init_rank(rank, world, directory)
-    try:
-        torch.set_num_threads(1)
-        tokenizer = tiny_tokenizer_from(directory)
-        batch = torch.load(os.path.join(directory, "batch.pt"))
-        mine = {k: v[rank * PER_RANK : (rank + 1) * PER_RANK] for k, v in batch.items()}
-        results = {}
-        for local_loss, gather_with_grad in SETTINGS:
-            model = tiny_model(
-                tokenizer, loss=ClipLoss(local_loss=local_loss, gather_with_grad=gather_with_grad)
-            )
-            model.load_state_dict(torch.load(os.path.join(directory, "weights.pt")))
-            ddp = torch.nn.parallel.DistributedDataParallel(model)
-            loss = ddp(mine)["loss"]
-            loss.backward()
-            mean_loss = loss.detach().clone()
-            dist.all_reduce(mean_loss)
-            results[(local_loss, gather_with_grad)] = {
-                "loss": float(mean_loss) / WORLD,
-                "grads": {n: p.grad.clone() for n, p in model.named_parameters()},
-            }
-        torch.save(results, os.path.join(directory, f"rank{rank}.pt"))
-    finally:
-        dist.destroy_process_group()
+    torch.set_num_threads(1)
+    tokenizer = tiny_tokenizer_from(directory)
+    batch = torch.load(os.path.join(directory, "batch.pt"))
+    mine = {k: v[rank * PER_RANK : (rank + 1) * PER_RANK] for k, v in batch.items()}
+    results = {}
+    for local_loss, gather_with_grad in SETTINGS:
+        model = tiny_model(tokenizer, loss=ClipLoss(local_loss=local_loss, gather_with_grad=gather_with_grad))
+        model.load_state_dict(torch.load(os.path.join(directory, "weights.pt")))
+        ddp = torch.nn.parallel.DistributedDataParallel(model)
+        loss = ddp(mine)["loss"]
+        loss.backward()
+        mean_loss = loss.detach().clone()
+        dist.all_reduce(mean_loss)
+        results[(local_loss, gather_with_grad)] = {
+            "loss": float(mean_loss) / WORLD,
+            "grads": {n: p.grad.clone() for n, p in model.named_parameters()},
+        }
+    torch.save(results, os.path.join(directory, f"rank{rank}.pt"))
+    exit_rank()
 
 
 def tiny_tokenizer_from(directory: str):
