@@ -361,14 +361,21 @@ class ParquetImageText(IterableDataset):
         number = 0
         for record, schema in self._shuffled(self._records(reader, readers), shuffle_rng):
             rng = random.Random(f"{self.seed}:sample:{reader}:{number}")
-            text = choose_text(record, schema, rng)
-            image = decode_image(record, getattr(self.transform, "decode_size", None))
-            if text is None or image is None:
-                log.warning(
-                    "skipping record %r: %s", record.get("key"), "no text" if text is None else "bad image"
-                )
+            sample = self.sample(record, schema, rng)
+            if sample is None:
                 continue
             number += 1
-            if number <= to_skip:
-                continue
-            yield {"key": record["key"], "text": text, "pixel_values": self.transform(image, rng)}
+            if number > to_skip:
+                yield sample
+
+    def sample(self, record: dict, schema, rng: random.Random) -> dict | None:
+        """One training sample from a record, or None (logged) when it has none; subclasses reading other
+        tables override this and keep the sharding, shuffling and resume of __iter__."""
+        text = choose_text(record, schema, rng)
+        image = decode_image(record, getattr(self.transform, "decode_size", None))
+        if text is None or image is None:
+            log.warning(
+                "skipping record %r: %s", record.get("key"), "no text" if text is None else "bad image"
+            )
+            return None
+        return {"key": record["key"], "text": text, "pixel_values": self.transform(image, rng)}

@@ -26,7 +26,7 @@ from PIL import Image
 
 import schemas
 from models.flamingo.tokens import labels_for, sequence_text
-from models.parquet_data import ParquetImageText, choose_text, decode_image, iter_texts, table_schema
+from models.parquet_data import ParquetImageText, iter_texts, table_schema
 
 log = logging.getLogger(__name__)
 
@@ -180,26 +180,11 @@ class ParquetInterleaved(ParquetImageText):
         elif schema is schemas.CLIPS:
             segments = clip_segments(record, self.transform, rng, self.max_frames)
         else:
-            text, image = choose_text(record, schema, rng), decode_image(record)
-            if text is None or image is None:
-                return None
-            return {"key": record["key"], "text": text, "pixel_values": self.transform(image, rng)}
-        return None if segments is None else {"key": record["key"], "segments": segments}
-
-    def __iter__(self) -> Iterator[dict]:
-        reader, readers, role, workers = self._reader()
-        to_skip = len(range(role, self.start_batch, workers)) * self.batch_size
-        shuffle_rng = random.Random(f"{self.seed}:shuffle:{reader}")
-        number = 0
-        for record, schema in self._shuffled(self._records(reader, readers), shuffle_rng):
-            rng = random.Random(f"{self.seed}:sample:{reader}:{number}")
-            sample = self.sample(record, schema, rng)
-            if sample is None:
-                log.warning("skipping record %r: an image does not decode or no text", record.get("key"))
-                continue
-            number += 1
-            if number > to_skip:
-                yield sample
+            return super().sample(record, schema, rng)
+        if segments is None:
+            log.warning("skipping record %r: an image does not decode or no text", record.get("key"))
+            return None
+        return {"key": record["key"], "segments": segments}
 
 
 def iter_flamingo_texts(files: list[str]) -> Iterator[str]:
