@@ -13,13 +13,14 @@ cached for robots.txt and requested is one canonical string, whatever spelling t
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import ada_url
 
 ALLOWED_SCHEMES = ("http", "https")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Cloud metadata services: blocked whatever the allow-lists say, unless private networks are allowed outright.
@@ -191,10 +192,15 @@ class CheckedURL:
     port: int
 
 
-def _empty_authority(url: str) -> bool:
-    text = url.strip() if isinstance(url, str) else ""
-    scheme = urlsplit(text).scheme
-    return bool(scheme) and text[len(scheme) + 1 :].startswith("///")
+def _scheme_of(url) -> str:
+    """The scheme as RFC 3986 spells it (letter, then letters, digits, `+-.`), lower-cased; "" when none."""
+    match = _SCHEME.match(url.strip()) if isinstance(url, str) else None
+    return match.group(1).lower() if match else ""
+
+
+def _empty_authority(url) -> bool:
+    scheme = _scheme_of(url)
+    return bool(scheme) and url.strip()[len(scheme) + 1 :].startswith("///")
 
 
 def check_url(url: str, base: str | None = None) -> CheckedURL:
@@ -205,12 +211,12 @@ def check_url(url: str, base: str | None = None) -> CheckedURL:
     the URL without them may name another resource (or be a phishing disguise, `http://bank.com@evil/`).
     """
     if _empty_authority(url):
-        # WHATWG would make the first path segment the host (`http:///x` is `http://x/`); a crawler should not.
+        # WHATWG would take the first path segment as the host (`http:///x` is `http://x/`): too lenient.
         raise BadURL("the URL has an empty host (`scheme:///...`)")
     try:
         parsed = ada_url.URL(url, base)
     except (ValueError, UnicodeError):
-        scheme = urlsplit(url.strip()).scheme.lower() if isinstance(url, str) else ""
+        scheme = _scheme_of(url)
         if scheme not in ALLOWED_SCHEMES:
             raise UnsupportedScheme(f"scheme {scheme or '(none)'!r} is not http or https") from None
         raise BadURL("not a valid URL by WHATWG rules (bad host, port or IPv6 literal, or no host)") from None
