@@ -10,6 +10,7 @@ called.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import functools
 import http.client
@@ -267,9 +268,11 @@ def retry_after_seconds(value: str, now: float) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:  # "-0000": HTTP-dates are always GMT
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return max(0.0, when.timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
-    return max(0.0, when.timestamp() - now)
 
 
 def _header_text(value: str) -> str:

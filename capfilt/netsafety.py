@@ -210,6 +210,8 @@ def check_url(url: str, base: str | None = None) -> CheckedURL:
     Credentials are refused rather than stripped: ingest never sends secrets found in a crawl, and
     the URL without them may name another resource (or be a phishing disguise, `http://bank.com@evil/`).
     """
+    if not isinstance(url, str) or (base is not None and not isinstance(base, str)):
+        raise BadURL(f"a URL must be text, got {type(url).__name__}")
     if _empty_authority(url):
         # WHATWG would take the first path segment as the host (`http:///x` is `http://x/`): too lenient.
         raise BadURL("the URL has an empty host (`scheme:///...`)")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from capfilt.fetch import FetchConfig, Fetcher
+from capfilt.fetch import FetchConfig, Fetcher, retry_after_seconds
 from capfilt.netsafety import AddressPolicy
 from tests.hostile_server import HostileServer, Reply, http_reply
 from tests.images import jpeg_bytes
@@ -220,3 +220,11 @@ def test_config_refuses_unusable_limits():
             FetchConfig(**{field: 0})
     with pytest.raises(ValueError, match="--max_retry_after"):
         FetchConfig(max_retry_after=-1)
+
+
+def test_retry_after_values():
+    assert retry_after_seconds(" 120 ", now=0) == 120.0
+    assert retry_after_seconds("Thu, 01 Jan 1970 00:01:40 GMT", now=0) == 100.0
+    assert retry_after_seconds("Thu, 01 Jan 1970 00:01:40 -0000", now=0) == 100.0  # read as GMT
+    assert retry_after_seconds("Thu, 01 Jan 1970 00:01:40 GMT", now=200) == 0.0
+    assert [retry_after_seconds(v, now=0) for v in ("", "-5", "1.5", "soon")] == [None] * 4

@@ -100,6 +100,8 @@ def test_checked_url_parts_and_redirect_bases():
         ("ftp://h.test/a.jpg", UnsupportedScheme),
         ("www.h.test/a.jpg", UnsupportedScheme),
         ("javascript:alert(1)", UnsupportedScheme),
+        (12345, BadURL),  # a numeric url field that slipped through a reader
+        ("http://h.test/\ud800", BadURL),  # a lone surrogate cannot be encoded
     ],
 )
 def test_urls_ingest_must_not_fetch(url, error):
