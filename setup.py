@@ -29,6 +29,8 @@ RUNTIME = [
     "ftfy>=6",
     # robots.txt per RFC 9309 (longest match, wildcards): Scrapy's parser; the stdlib one matches first-rule.
     "protego>=0.3",
+    # URLs read as browsers read them (WHATWG URL standard, Node.js's parser): percent-encoding, IDNA.
+    "ada-url>=4",
     # Progress bars for every long local run.
     "tqdm>=4.62",
 ]

@@ -30,12 +30,30 @@ class IngestOptions(PipelineOptions):
         net.add_argument("--thread_count", type=int, default=INGEST.thread_count)
         net.add_argument("--timeout", type=float, default=FETCH.timeout, help="seconds per request")
         net.add_argument(
+            "--request_deadline",
+            type=float,
+            default=FETCH.request_deadline,
+            help="seconds for a whole download attempt (connect, headers, body, redirects); not retried",
+        )
+        net.add_argument(
+            "--robots_deadline",
+            type=float,
+            default=FETCH.robots_deadline,
+            help="seconds for fetching one robots.txt (every image of the host waits for it)",
+        )
+        net.add_argument(
             "--retries", type=int, default=FETCH.retries, help="extra tries for transient failures"
         )
         net.add_argument(
             "--backoff", type=float, default=FETCH.backoff, help="seconds before the first retry"
         )
         net.add_argument("--max_backoff", type=float, default=FETCH.max_backoff)
+        net.add_argument(
+            "--max_retry_after",
+            type=float,
+            default=FETCH.max_retry_after,
+            help="longest Retry-After (429/503) waited for; a longer one is a reject",
+        )
         net.add_argument("--max_redirects", type=int, default=FETCH.max_redirects)
         net.add_argument("--max_bytes", type=int, default=FETCH.max_bytes, help="largest accepted download")
         net.add_argument("--user_agent_token", default=FETCH.user_agent_token)
@@ -74,9 +92,12 @@ def ingest_config(options: IngestOptions) -> IngestConfig:
     policy = AddressPolicy(options.allow_private_networks, parse_networks(options.allow_networks))
     fetch = FetchConfig(
         timeout=options.timeout,
+        request_deadline=options.request_deadline,
+        robots_deadline=options.robots_deadline,
         retries=options.retries,
         backoff=options.backoff,
         max_backoff=options.max_backoff,
+        max_retry_after=options.max_retry_after,
         max_redirects=options.max_redirects,
         max_bytes=options.max_bytes,
         user_agent_token=options.user_agent_token,
