@@ -24,7 +24,6 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 import srcset
-from resiliparse.parse.encoding import detect_mime
 from resiliparse.parse.html import HTMLTree, traverse_dom
 
 from capfilt.archive_records import ArchiveDamage, ArchiveRecord, RecordHead, iter_archive_records
@@ -207,6 +206,24 @@ def parse_html(body: bytes, charset: str | None = None) -> lxml.etree._Element |
     return lxml.etree.fromstring(text.encode("utf-8"), lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
 
 
+# The MIME Sniffing standard's HTML signatures ("rules for identifying an unknown MIME type").
+_HTML_SIGNATURES = tuple(
+    tag.encode()
+    for tag in (
+        *("<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE", "<A"),
+        *("<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P", "<!--"),
+    )
+)
+
+
+def sniffs_as_html(payload: bytes) -> bool:
+    """Whether a browser would sniff an untyped response as HTML: a signature, then a space or `>`."""
+    start = payload[:512].lstrip(b"\t\n\x0c\r ").upper()
+    return any(
+        start.startswith(tag) and start[len(tag) : len(tag) + 1] in (b" ", b">") for tag in _HTML_SIGNATURES
+    )
+
+
 def _is_html_record(head: RecordHead, payload_start: bytes) -> bool:
     if head.record_type == "resource":
         return media_type(head.content_type) in HTML_TYPES
@@ -219,7 +236,7 @@ def _is_html_record(head: RecordHead, payload_start: bytes) -> bool:
         # No usable type: the crawler's own sniffing, else ours, as a browser sniffs an untyped response.
         if head.identified_type:
             return media_type(head.identified_type) in HTML_TYPES
-        return bool(payload_start.strip()) and detect_mime(payload_start[:4096]) in HTML_TYPES
+        return sniffs_as_html(payload_start)
     return False
 
 
