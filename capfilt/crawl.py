@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 import srcset
-from resiliparse.parse.html import HTMLTree, traverse_dom
+from resiliparse.parse.html import HTMLTree
 
 from capfilt.archive_records import ArchiveDamage, ArchiveRecord, RecordHead, iter_archive_records
 from capfilt.html_charset import UndecodableHtml, decode_html
@@ -99,12 +99,15 @@ def largest_srcset_candidate(value: str | None) -> str | None:
     return _srcset_best(value)[0]
 
 
-def _first_attribute(element, names) -> str | None:
-    for name in names:
-        value = element.getattr(name)
-        if value and value.strip():
-            return value
-    return None
+_SRCSET_ATTRIBUTES = (*LAZY_SRCSET_ATTRIBUTES, "srcset")
+_SRC_ATTRIBUTES = (*LAZY_SRC_ATTRIBUTES, "src")
+
+
+def _values(element, names) -> list[str]:
+    """The non-blank values of those of `names` the element has, in that order."""
+    present = element.attrs
+    values = (element.getattr(name) for name in names if name in present)
+    return [value for value in values if value and value.strip()]
 
 
 def _picture_sources(img) -> list[str]:
@@ -116,9 +119,7 @@ def _picture_sources(img) -> list[str]:
     child = parent.first_element_child
     while child is not None and child != img:
         if child.tag == "source":
-            value = _first_attribute(child, (*LAZY_SRCSET_ATTRIBUTES, "srcset"))
-            if value:
-                values.append(value)
+            values.extend(_values(child, _SRCSET_ATTRIBUTES)[:1])
         child = child.next_element
     return values
 
@@ -126,45 +127,48 @@ def _picture_sources(img) -> list[str]:
 def image_source(img) -> tuple[str | None, bool]:
     """(the URL a browser would end up loading for this `<img>`, whether only inline data was offered).
 
-    The widest candidate of the `<picture>`'s `<source>`s and the image's own srcset, else its src; lazy
+    The widest candidate of the `<picture>`'s `<source>`s and of the image's own srcset, else its src; lazy
     attributes before the ones a script would overwrite with them.
     """
     best, best_rank, saw_data = None, (-1, -1.0), False
-    for value in (*_picture_sources(img), _first_attribute(img, (*LAZY_SRCSET_ATTRIBUTES, "srcset"))):
+    for value in _picture_sources(img):
         url, rank, data = _srcset_best(value)
         saw_data |= data
         if url is not None and rank > best_rank:
             best, best_rank = url, rank
+    for value in _values(img, _SRCSET_ATTRIBUTES):
+        url, rank, data = _srcset_best(value)
+        saw_data |= data
+        if url is not None:  # the first srcset with a real candidate is the one a browser ends up with
+            if rank > best_rank:
+                best = url
+            break
     if best:
         return best, False
-    for name in (*LAZY_SRC_ATTRIBUTES, "src"):
-        value = (img.getattr(name) or "").strip()
-        if value and not _is_data_uri(value):
+    for value in _values(img, _SRC_ATTRIBUTES):
+        value = value.strip()
+        if not _is_data_uri(value):
             return value, False
-        saw_data |= bool(value)
+        saw_data = True
     return None, saw_data
 
 
 def _elements(tree: HTMLTree) -> tuple[list, str | None]:
     """Every `<img>` (HTML5 parses `<image>` as one too) and the first `<base href>`, in document order."""
-    images, bases = [], []
-
-    def visit(context):
-        node = context.node
-        tag = node.tag
-        if tag == "img":
-            images.append(node)
-        elif tag == "base" and not bases and node.getattr("href") is not None:
-            bases.append(node.getattr("href"))
-
-    root = tree.document.first_element_child if tree.document is not None else None
-    if root is not None:
-        traverse_dom(root, visit, elements_only=True)
-    return images, (bases[0] if bases else None)
+    document = tree.document
+    if document is None or document.first_element_child is None:
+        return [], None
+    base = document.query_selector("base[href]")
+    base_href = base.getattr("href") if base is not None else None
+    # values() lists the collection in one pass (indexing it walks the tree again for every item).
+    return document.get_elements_by_tag_name("img").values(), base_href
 
 
 def _resolve(base_url: str, reference: str) -> str:
-    return urljoin(base_url, reference.strip().translate(_URL_NOISE))
+    reference = reference.strip()
+    if "\t" in reference or "\n" in reference or "\r" in reference:
+        reference = reference.translate(_URL_NOISE)
+    return urljoin(base_url, reference)
 
 
 def images_in_text(text: str, page_url: str) -> Iterator[ImageRef | Skip]:
