@@ -123,7 +123,8 @@ def _warc_record(record, index: int, wanted: Wanted, limit: int) -> ArchiveRecor
         payload = None
     unread = record.reader.consume()
     clipped = payload is not None and (len(payload) > limit or unread > 0)
-    truncated = block_read + unread < record.content_length
+    # A record without Content-Length is a header cut short (the file ends inside it).
+    truncated = block_read + unread < record.content_length or headers.get("Content-Length") is None
     return ArchiveRecord(index, record.stream_pos, head, payload and payload[:limit], truncated, clipped)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -277,6 +278,31 @@ def _record_pages(record: ArchiveRecord, name: str) -> Iterator[ImageRef | Skip 
         )
 
 
+def _cut_record(record: ArchiveRecord, name: str) -> Problem:
+    """A record that is not an input itself, but whose truncation means the file was cut after it."""
+    return Problem(
+        "read",
+        "truncated_record",
+        f"{name} record at byte offset {record.offset}: the file ends inside this {record.head.record_type} "
+        "record; any records after it are lost",
+        record.head.target_uri,
+    )
+
+
+def _guarded(rows: Iterator, record: ArchiveRecord, name: str) -> Iterator:
+    """The rows of one record; an unexpected failure on it is one reject, never the end of the job."""
+    try:
+        yield from rows
+    except Exception as error:  # noqa: BLE001 - a record nobody foresaw must not end a billion-row job
+        message = re.sub(r" at 0x[0-9a-fA-F]+", "", " ".join(f"{error}".split()))[:200]
+        yield Problem(
+            "crawl",
+            "unparsable_record",
+            f"{name} record at byte offset {record.offset}: {type(error).__name__}: {message}",
+            record.head.target_uri,
+        )
+
+
 def _damage(damage: ArchiveDamage, name: str) -> Problem:
     lost = "reading resumed" if damage.resumed_at is not None else "nothing after it was read"
     resumed = f" at byte offset {damage.resumed_at}" if damage.resumed_at is not None else ""
@@ -292,8 +318,10 @@ def iter_warc_images(
         if isinstance(item, ArchiveDamage):
             yield item.index, _damage(item, name)
         elif item.payload is not None:
-            for row in _record_pages(item, name):
+            for row in _guarded(_record_pages(item, name), item, name):
                 yield item.index, row
+        elif item.truncated:
+            yield item.index, _cut_record(item, name)
 
 
 def _wat_links(metadata, page_url: str) -> Iterator[ImageRef | Skip]:
@@ -383,5 +411,7 @@ def iter_wat_images(
         if isinstance(item, ArchiveDamage):
             yield item.index, _damage(item, name)
         elif item.payload is not None:
-            for row in _wat_record(item, name):
+            for row in _guarded(_wat_record(item, name), item, name):
                 yield item.index, row
+        elif item.truncated:
+            yield item.index, _cut_record(item, name)

@@ -224,3 +224,25 @@ def test_boilerplate_counts_letters_of_every_script():
         assert not is_boilerplate(text), text
     for text in ("12345", "---", "★★★", "2024-05-18", "IMG_2041.JPG"):
         assert is_boilerplate(text), text
+
+
+def test_a_cut_after_the_last_page_is_reported(tmp_path):
+    """A file cut inside a record that is not a page (an image), or inside a header, lost what followed."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    for uri, body, content_type in (
+        ("http://a.test/", b'<html><img src="a.jpg" alt="a red kite">', "text/html"),
+        ("http://a.test/a.jpg", b"\xff\xd8\xff" + b"\x00" * 5000, "image/jpeg"),
+    ):
+        http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http)
+        )
+    whole = buffer.getvalue()
+    for cut in (whole[:-2000], whole + b"WARC/1.0\r\nWARC-Type: resp"):
+        path = tmp_path / "cut.warc"
+        path.write_bytes(cut)
+        rows = list(read_candidates(str(path), 0, IngestConfig()))
+        assert rows[0]["caption"] == "a red kite"
+        assert [(r.stage, r.reason) for r in rows[1:]] == [("read", "truncated_record")]
+        assert str(path) in rows[1].detail and "byte offset" in rows[1].detail
