@@ -48,7 +48,9 @@ class RecordHead:
 @dataclass(frozen=True)
 class ArchiveRecord:
     index: int  # the record's position in the file; keys derive from it
-    offset: int  # byte offset of the record (of its gzip member in a per-record gzip file)
+    # Byte offset of the record: of its gzip member in a per-record gzip WARC, in the decompressed stream of a
+    # gzipped ARC.
+    offset: int
     head: RecordHead
     payload: bytes | None  # the body after any HTTP head, at most the caller's limit; None: not wanted
     truncated: bool  # the file ends inside this record's block

@@ -2,11 +2,10 @@
 
 Each step uses a library that does it the way browsers and crawlers do: `capfilt.archive_records` reads the
 records (FastWARC, warcio for ARC) and reports damage; `capfilt.http_payload` undoes chunking and
-gzip/deflate/br/zstd;
-`capfilt.html_charset` picks the encoding (WHATWG labels, BOM, HTTP, `<meta>`, detection); Resiliparse's HTML5
-parser (lexbor) builds the tree as a browser would, at any nesting depth and page size (lxml silently returns
-an empty tree past 256 nested elements or a 10 MB text node); `srcset` is parsed with the HTML standard's
-algorithm (commas inside URLs stay in the URL).
+gzip/deflate/br/zstd; `capfilt.html_charset` picks the encoding (WHATWG labels, BOM, HTTP, `<meta>`,
+detection); Resiliparse's HTML5 parser (lexbor) builds the tree as a browser would, at any nesting depth and
+page size (lxml silently returns an empty tree past 256 nested elements or a 10 MB text node); `srcset` is
+parsed with the HTML standard's algorithm (commas inside URLs stay in the URL).
 
 Every `<img>` becomes one input row: an ImageRef, or a Skip saying why it cannot be used. A record that cannot
 be used at all (undecodable page, damaged file) is one `Problem` row, so every loss is accounted.
@@ -93,11 +92,6 @@ def _srcset_best(value: str | None) -> tuple[str | None, tuple[int, float], bool
         if rank > best_rank:  # the first wins ties
             best, best_rank = candidate.url, rank
     return best, best_rank, saw_data
-
-
-def largest_srcset_candidate(value: str | None) -> str | None:
-    """The URL of the widest non-`data:` candidate of a srcset attribute."""
-    return _srcset_best(value)[0]
 
 
 _SRCSET_ATTRIBUTES = (*LAZY_SRCSET_ATTRIBUTES, "srcset")
