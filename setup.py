@@ -22,11 +22,20 @@ RUNTIME = [
     # Images: decoding, rendering the demo world, perceptual hashes for near-duplicates.
     "pillow>=10",
     "imagehash>=4.3",
-    # Ingest: img2dataset downloads; warcio reads WARC/WAT; lxml parses HTML; ftfy mends text.
+    # Ingest: img2dataset downloads; warcio reads ARC; lxml for the demo world's WAT; ftfy mends text.
     "img2dataset>=1.45",
     "warcio>=1.7",
     "lxml>=5",
     "ftfy>=6",
+    # Crawl files: FastWARC reads WARC/WAT and reports damaged records; Resiliparse parses HTML5 (no depth or
+    # size limit) and detects encodings; webencodings is the WHATWG charset label table; srcset parses
+    # srcset as the HTML standard does; brotli and zstandard decode br/zstd HTTP bodies.
+    "fastwarc>=2.0.1",
+    "resiliparse>=2.0.1",
+    "webencodings>=0.5",
+    "srcset>=0.2",
+    "brotli>=1.1",
+    "zstandard>=0.22",
     # robots.txt per RFC 9309 (longest match, wildcards): Scrapy's parser; the stdlib one matches first-rule.
     "protego>=0.3",
     # URLs read as browsers read them (WHATWG URL standard, Node.js's parser): percent-encoding, IDNA.
@@ -37,7 +46,15 @@ RUNTIME = [
 
 EXTRAS = {
     # datasets: tests prove that Hugging Face `datasets` reads our Parquet image column as an Image feature.
-    "dev": ["pytest>=8", "pytest-timeout>=2.3", "ruff>=0.6", "datasets>=3"],
+    # beautifulsoup4 + html5lib: an independent HTML parse that the crawl tests compare extraction against.
+    "dev": [
+        "pytest>=8",
+        "pytest-timeout>=2.3",
+        "ruff>=0.6",
+        "datasets>=3",
+        "beautifulsoup4>=4.12",
+        "html5lib>=1.1",
+    ],
     # gcsfs lets fsspec read and write gs:// inputs, outputs and model folders on Dataflow.
     "gcp": ["apache-beam[gcp]>=2.60", "gcsfs>=2023.1"],
 }

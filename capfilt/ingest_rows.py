@@ -54,8 +54,8 @@ def detect_format(path: str) -> str:
     name = path.lower()
     if name.endswith((".wat", ".wat.gz")):
         return "wat"
-    if name.endswith((".warc", ".warc.gz", ".arc.gz")):
-        return "warc"
+    if name.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+        return "warc"  # ARC is WARC's predecessor: the same reader tells them apart by their first bytes
     if name.endswith((".tar", ".tar.gz", ".tgz")):
         return "webdataset"
     if name.endswith(".parquet"):
@@ -96,17 +96,27 @@ def _url_list_candidates(path: str, file_index: int, config: IngestConfig) -> It
 
 def _crawl_candidates(path: str, file_index: int, fmt: str) -> Iterator[dict | Reject]:
     iterate = crawl.iter_wat_images if fmt == "wat" else crawl.iter_warc_images
-    with fsspec.open(path, "rb") as stream:
-        for record_index, item in iterate(stream):
-            key = make_key(file_index, record_index, item.position)
-            if isinstance(item, crawl.Skip):
+    try:
+        stream = fsspec.open(path, "rb").open()
+    except (OSError, ValueError) as error:  # a missing or unreadable file is one reject; the job goes on
+        message = " ".join(f"{error}".split())[:200]
+        yield Reject(make_key(file_index, 0), None, "read", "unreadable_file", f"{path}: {message}")
+        return
+    with stream:
+        for record_index, item in iterate(stream, path):
+            if isinstance(item, crawl.Problem):
+                yield Reject(
+                    make_key(file_index, record_index), item.url, item.stage, item.reason, item.detail
+                )
+            elif isinstance(item, crawl.Skip):
+                key = make_key(file_index, record_index, item.position)
                 detail = f"{item.page_url} <img> #{item.position}" + (
                     f": {item.detail}" if item.detail else ""
                 )
                 yield Reject(key, item.url, "crawl", item.reason, detail)
             else:
                 yield {
-                    "key": key,
+                    "key": make_key(file_index, record_index, item.position),
                     "url": item.url,
                     "caption": item.alt,
                     "page_url": item.page_url,

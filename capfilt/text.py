@@ -46,7 +46,6 @@ CAMERA_NAME = re.compile(r"^(img|dsc|dscn|dcim|pxl|photo|image|screenshot)[\s_\-
 NUMBERED_IMAGE = re.compile(
     r"^(image|photo|picture|slide|figure|fig\.?)\s*\d+(\s*(of|/)\s*\d+)?$", re.IGNORECASE
 )
-NO_LETTERS = re.compile(r"^[^a-zA-Z]*$")
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,15 @@ def caption_problem(text: str, config: TextConfig) -> tuple[str, str] | None:
 
 
 def is_boilerplate(text: str) -> bool:
-    """True for alt text that names no content: generic words, file names, camera names, bare numbers."""
+    """True for alt text that names no content: generic words, file names, camera names, no letter at all.
+
+    Letters of every script count (str.isalpha is Unicode-aware): "東京タワー" describes, "12345" does not.
+    """
     lowered = text.strip().lower().rstrip(".!:")
     return bool(
         lowered in BOILERPLATE_PHRASES
         or FILE_NAME.match(lowered)
         or CAMERA_NAME.match(lowered)
         or NUMBERED_IMAGE.match(lowered)
-        or NO_LETTERS.match(lowered)
+        or not any(character.isalpha() for character in lowered)
     )
