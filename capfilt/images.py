@@ -174,17 +174,16 @@ def to_rgb(image: Image.Image) -> Image.Image:
     if image.mode in HIGH_DEPTH_MODES or image.mode.startswith("I;16"):
         return _high_depth_to_rgb(image)
     if image.mode == "LAB":
-        return ImageCms.applyTransform(image, _LAB_TO_SRGB)
+        # Built per image: a LittleCMS transform caches its last pixel, so it is not shared across threads.
+        to_srgb = ImageCms.buildTransform(
+            ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB"
+        )
+        return ImageCms.applyTransform(image, to_srgb)
     if "A" in image.getbands() or "a" in image.getbands() or image.info.get("transparency") is not None:
         # Alpha compositing exactly as transformers' convert_to_rgb does, so processors see the same values.
         rgba = image.convert("RGBA")
         return Image.alpha_composite(Image.new("RGBA", rgba.size, WHITE + (255,)), rgba).convert("RGB")
     return image.convert("RGB")
-
-
-_LAB_TO_SRGB = ImageCms.buildTransform(
-    ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB"
-)
 
 
 def _high_depth_to_rgb(image: Image.Image) -> Image.Image:
