@@ -22,6 +22,8 @@ RUNTIME = [
     # Images: decoding, rendering the demo world, perceptual hashes for near-duplicates.
     "pillow>=10",
     "imagehash>=4.3",
+    # JPEG via libjpeg-turbo with warnings raised: Pillow ignores "premature end" and fills the rest grey.
+    "simplejpeg>=1.8",
     # Ingest: img2dataset downloads; warcio reads ARC; lxml for the demo world's WAT; ftfy mends text.
     "img2dataset>=1.45",
     "warcio>=1.7",

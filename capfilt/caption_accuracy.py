@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import schemas
 from capfilt.captioner import CaptionerSettings, TransformersCaptioner
+from capfilt.images import ImageRejected
 from capfilt.prepare import decode_image
 from capfilt.world.grading import caption_is_correct, text_matches_scene
 
@@ -51,8 +52,11 @@ def caption_accuracy(
     for path in data_files:
         for record in schemas.iter_records(path, schemas.PAIRS):
             label = labels.get(record["key"])
-            image = decode_image(record["image"]["bytes"]) if record["image"] else None
-            if label is None or image is None:
+            if label is None or not (record["image"] or {}).get("bytes"):
+                continue
+            try:
+                image = decode_image(record["image"]["bytes"])
+            except ImageRejected:  # as CapFilt would: an image the models never see is not graded
                 continue
             batch.append((image, label))
             if len(batch) >= batch_size:

@@ -1,32 +1,38 @@
-"""Validating and normalising one downloaded image: decode for real, orient, RGB, resize, re-encode, hash.
+"""Validating and normalising one downloaded image: decode, check, resize, re-encode, hash.
 
-Pillow does the work in one decode: the header gives the pixel count before any pixel is decoded (so a
-decompression bomb is refused unread), a full decode proves the file is an image whatever its
-Content-Type said (a truncated JPEG fails here), EXIF orientation is applied, and the resize modes mean
-what they mean in img2dataset (`--resize_mode`, `--image_size`, `--resize_only_if_bigger`).
+Decoding is `capfilt.images.decode_image` (the project's one decode path): header limits before any
+pixel is decoded (`--max_pixels`, `--min_image_size`, `--max_aspect_ratio`), a full decode that proves
+the file is an image whatever its Content-Type said and that its data holds every pixel its header
+declares, EXIF orientation, RGB on white. The resize modes mean what they mean in img2dataset
+(`--resize_mode`, `--image_size`); images are never enlarged unless `--allow_upscale` (img2dataset's
+`--resize_only_if_bigger`, here the default): upscaling adds no information and a thin strip enlarged
+to 384 px on its short side can need gigabytes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass
 
 import imagehash
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from capfilt.images import DecodeLimits, ImageRejected, decode_image
+
+__all__ = [
+    "ENCODINGS",
+    "RESIZE_MODES",
+    "ImageRejected",
+    "NormalizeConfig",
+    "NormalizedImage",
+    "normalize_image",
+]
 
 RESIZE_MODES = ("no", "keep_ratio", "center_crop", "border", "keep_ratio_largest")
 ENCODINGS = {"jpg": "JPEG", "webp": "WEBP"}
-# Formats an image on the web arrives in (those this Pillow build has); anything else is not an image.
-Image.init()
-WEB_FORMATS = tuple(
-    f for f in ("JPEG", "MPO", "PNG", "GIF", "WEBP", "BMP", "TIFF", "AVIF") if f in Image.OPEN
-)
-# EXIF orientations that swap width and height.
-TRANSPOSING_ORIENTATIONS = (5, 6, 7, 8)
-EXIF_ORIENTATION = 0x0112
+# Largest side each encoder writes (JPEG: 65,535 minus libjpeg's margin; WebP: 16,383).
+MAX_ENCODED_SIDE = {"jpg": 65_500, "webp": 16_383}
 BORDER_COLOUR = (255, 255, 255)
 
 
@@ -34,12 +40,16 @@ BORDER_COLOUR = (255, 255, 255)
 class NormalizeConfig:
     image_size: int = 384
     resize_mode: str = "keep_ratio"
-    resize_only_if_bigger: bool = False
+    # Enlarge images smaller than image_size (img2dataset does unless --resize_only_if_bigger).
+    allow_upscale: bool = False
     encode_format: str = "jpg"
     encode_quality: int = 95
     # Checked from the header, before decoding: a larger image is refused as a likely decompression bomb.
     max_pixels: int = 50_000_000
-    min_image_size: int = 0
+    # Shorter side below this is refused: spacers, icons, avatars and thumbnails are not training images.
+    min_image_size: int = 64
+    # Longer/shorter side above this is refused (banners, strips, separators); 0 accepts any.
+    max_aspect_ratio: float = 5.0
 
     def __post_init__(self):
         if self.resize_mode not in RESIZE_MODES:
@@ -48,10 +58,22 @@ class NormalizeConfig:
             raise ValueError(f"--encode_format {self.encode_format!r}: choose one of {', '.join(ENCODINGS)}")
         if self.image_size <= 0 and self.resize_mode != "no":
             raise ValueError(f"--image_size must be positive, got {self.image_size}")
+        if self.max_pixels <= 0:
+            raise ValueError(f"--max_pixels must be positive, got {self.max_pixels}")
+        if self.min_image_size < 0:
+            raise ValueError(f"--min_image_size must be 0 or more, got {self.min_image_size}")
+        if self.max_aspect_ratio != 0 and not self.max_aspect_ratio >= 1:
+            raise ValueError(
+                f"--max_aspect_ratio must be 0 (no limit) or at least 1, got {self.max_aspect_ratio}"
+            )
 
     @property
     def extension(self) -> str:
         return self.encode_format
+
+    @property
+    def limits(self) -> DecodeLimits:
+        return DecodeLimits(self.max_pixels, max(1, self.min_image_size), self.max_aspect_ratio)
 
 
 @dataclass
@@ -63,55 +85,6 @@ class NormalizedImage:
     original_height: int
     sha256: str
     phash: str
-
-
-class ImageRejected(Exception):
-    """The bytes are not an acceptable image. `stage` and `reason` go to the rejects table."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-
-def _describe(data: bytes) -> str:
-    head = data[:64].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        return "the body is HTML"
-    return f"unrecognised leading bytes {data[:8]!r}"
-
-
-def _open(data: bytes) -> Image.Image:
-    if not data:
-        raise ImageRejected("not_an_image", "empty body")
-    try:
-        with warnings.catch_warnings():
-            # Our own pixel limit decides; Pillow's warning about large images is noise here.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data), formats=WEB_FORMATS)
-    except Image.DecompressionBombError as error:
-        raise ImageRejected("too_many_pixels", str(error)) from error
-    except (UnidentifiedImageError, SyntaxError, ValueError) as error:
-        raise ImageRejected("not_an_image", _describe(data)) from error
-    except OSError as error:
-        raise _decode_failure(error) from error
-
-
-def _decode_failure(error: Exception) -> ImageRejected:
-    reason = "truncated_image" if "truncated" in str(error).lower() else "corrupt_image"
-    return ImageRejected(reason, f"{type(error).__name__}: {error}")
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """RGB; transparent pixels become white, as img2dataset's alpha matting does."""
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, BORDER_COLOUR)
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
 
 
 def _scale_to(image: Image.Image, width: int, height: int) -> Image.Image:
@@ -130,10 +103,17 @@ def resize(image: Image.Image, config: NormalizeConfig) -> Image.Image:
         return image
     w, h = image.size
     reference = min(w, h) if mode in ("keep_ratio", "center_crop") else max(w, h)
-    if config.resize_only_if_bigger and reference <= size:
+    if not config.allow_upscale and reference <= size:
         return image
     scale = size / reference
-    image = _scale_to(image, max(1, round(w * scale)), max(1, round(h * scale)))
+    width, height = max(1, round(w * scale)), max(1, round(h * scale))
+    if max(width, height) > MAX_ENCODED_SIDE[config.encode_format] or width * height > config.max_pixels:
+        # Only a very thin image gets here (its short side scaled to image_size makes the long side huge).
+        raise ImageRejected(
+            "extreme_aspect_ratio",
+            f"{w}x{h} would become {width}x{height}: over the {config.encode_format} limit or max_pixels",
+        )
+    image = _scale_to(image, width, height)
     if mode == "center_crop":
         left, top = (image.width - size) // 2, (image.height - size) // 2
         image = image.crop((left, top, left + size, top + size))
@@ -144,52 +124,35 @@ def resize(image: Image.Image, config: NormalizeConfig) -> Image.Image:
     return image
 
 
-def _displayed_size(image: Image.Image) -> tuple[int, int]:
-    orientation = image.getexif().get(EXIF_ORIENTATION, 1)
-    w, h = image.size
-    return (h, w) if orientation in TRANSPOSING_ORIENTATIONS else (w, h)
-
-
-def _draft_target(size: tuple[int, int], config: NormalizeConfig) -> tuple[int, int] | None:
+def _draft_target(width: int, height: int, config: NormalizeConfig) -> tuple[int, int] | None:
     """The smallest size the JPEG decoder may scale down to and still leave enough pixels to resize from."""
     if config.resize_mode == "no":
         return None
-    w, h = size
-    reference = min(w, h) if config.resize_mode in ("keep_ratio", "center_crop") else max(w, h)
+    reference = (
+        min(width, height) if config.resize_mode in ("keep_ratio", "center_crop") else max(width, height)
+    )
     if reference <= 2 * config.image_size:
         return None
     scale = config.image_size / reference
-    return (int(w * scale) + 1, int(h * scale) + 1)
+    return (int(width * scale) + 1, int(height * scale) + 1)
 
 
 def normalize_image(data: bytes, config: NormalizeConfig) -> NormalizedImage:
     """Decode, check and normalise `data`; raise ImageRejected with a reason when it is not acceptable."""
-    image = _open(data)
-    width, height = image.size
-    if width * height > config.max_pixels:
-        raise ImageRejected("too_many_pixels", f"{width}x{height} exceeds {config.max_pixels} pixels")
-    if min(width, height) < config.min_image_size:
-        raise ImageRejected("image_too_small", f"{width}x{height} is under {config.min_image_size} pixels")
-    original_width, original_height = _displayed_size(image)
-    target = _draft_target((width, height), config)
-    if target and image.format in ("JPEG", "MPO"):
-        image.draft("RGB", target)  # decode at 1/2, 1/4 or 1/8 scale: same result after resize, less work
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise _decode_failure(error) from error
-    with contextlib.suppress(Exception):  # a broken EXIF block leaves the image as stored
-        ImageOps.exif_transpose(image, in_place=True)
-    image = resize(_to_rgb(image), config)
+    decoded = decode_image(data, config.limits, lambda w, h: _draft_target(w, h, config))
+    image = resize(decoded.image, config)
     buffer = io.BytesIO()
-    image.save(buffer, ENCODINGS[config.encode_format], quality=config.encode_quality)
+    try:
+        image.save(buffer, ENCODINGS[config.encode_format], quality=config.encode_quality)
+    except (OSError, ValueError) as error:  # the encoder refuses a size or mode: the record's fault
+        raise ImageRejected("corrupt_image", f"cannot encode as {config.encode_format}: {error}") from None
     encoded = buffer.getvalue()
     return NormalizedImage(
         data=encoded,
         width=image.width,
         height=image.height,
-        original_width=original_width,
-        original_height=original_height,
+        original_width=decoded.width,
+        original_height=decoded.height,
         sha256=hashlib.sha256(encoded).hexdigest(),
         phash=str(imagehash.phash(image)),
     )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass, field
 
 from PIL import Image
 
+from capfilt import images
 from capfilt.seeding import record_seed
 from schemas import Reject
 
-# Larger images are refused (decompression bombs); BLIP sees 384 px anyway.
+# CapFilt's own limits: larger images are refused (decompression bombs; BLIP sees 384 px anyway). No
+# minimum size or aspect ratio here: choosing what is worth training on is ingest's job, and every image
+# that reaches CapFilt is captioned and scored.
 MAX_PIXELS = 64_000_000
+LIMITS = images.DecodeLimits(max_pixels=MAX_PIXELS)
 
 
 @dataclass
@@ -39,14 +41,9 @@ class Item:
 
 
 def decode_image(data: bytes) -> Image.Image:
-    """Decode fully (not just the header) and convert to RGB; raises on anything PIL cannot read."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise ValueError(f"{image.width}x{image.height} exceeds {MAX_PIXELS} pixels")
-        image.load()
-    return image.convert("RGB")
+    """What the models see: the full image, upright, RGB on white (`capfilt.images`, CapFilt's limits).
+    Raises `capfilt.images.ImageRejected`."""
+    return images.decode_image(data, LIMITS).image
 
 
 def prepare(record: dict, run_seed: int) -> Item | Reject:
@@ -61,6 +58,6 @@ def prepare(record: dict, run_seed: int) -> Item | Reject:
         return Reject(key, url, "decode", "missing_image", "no image bytes")
     try:
         image = decode_image(data)
-    except Exception as error:  # PIL raises many types for bad bytes; each is the record's fault
-        return Reject(key, url, "decode", "not_an_image", f"{type(error).__name__}: {error}"[:500])
+    except images.ImageRejected as rejected:
+        return Reject(key, url, "decode", rejected.reason, rejected.detail)
     return Item(record=record, image=image, seed=record_seed(key, run_seed))

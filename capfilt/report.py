@@ -6,7 +6,7 @@ import base64
 import html
 import io
 
-from PIL import Image
+from capfilt.images import ImageRejected, decode_image
 
 THUMBNAIL = 192
 WEB_COLOUR = "#2f6fdf"
@@ -53,13 +53,14 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 
 
 def thumbnail_data_uri(data: bytes, size: int = THUMBNAIL) -> str:
+    """A JPEG thumbnail of what the models saw (upright, on white); "" when it does not decode."""
     try:
-        image = Image.open(io.BytesIO(data))
-        image.thumbnail((size, size))
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="JPEG", quality=85)
-    except Exception:
+        image = decode_image(data, draft_size=(size, size)).image
+    except ImageRejected:
         return ""
+    image.thumbnail((size, size))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 

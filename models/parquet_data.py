@@ -11,7 +11,6 @@ had consumed and then continues as the uninterrupted run would.
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import random
@@ -25,6 +24,11 @@ from PIL import Image
 from torch.utils.data import IterableDataset, get_worker_info
 
 import schemas
+from capfilt import images
+
+# The loader decodes with the project's one decode path (capfilt.images, a leaf module with no other
+# project imports), so training sees the pixels CapFilt's models saw: upright, RGB on white.
+LIMITS = images.DecodeLimits()
 
 log = logging.getLogger(__name__)
 
@@ -192,11 +196,7 @@ class LeanPreprocess:
 
 def to_rgb(image: Image.Image) -> Image.Image:
     """RGB as transformers' image processors make it: transparency composited onto white."""
-    if "A" in image.getbands() or image.info.get("transparency") is not None:
-        image = image.convert("RGBA")
-        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, image).convert("RGB")
-    return image if image.mode == "RGB" else image.convert("RGB")
+    return images.to_rgb(image)
 
 
 def table_schema(path: str):
@@ -233,22 +233,25 @@ def iter_texts(files: list[str]) -> Iterator[str]:
 
 
 def decode_image(record: dict, draft_size: tuple[int, int] | None = None) -> Image.Image | None:
-    """The record's image in RGB, or None when there is none or it does not decode.
+    """The record's image in RGB, upright, or None (logged) when there is none or it does not decode.
 
     With `draft_size` (width, height), a JPEG at least twice that size on both sides is decoded at 1/2, 1/4
     or 1/8 scale in the DCT domain (PIL's `draft`), never below `draft_size`: much cheaper than decoding all
     pixels only to resize them away. Other formats ignore it.
     """
-    data = (record["image"] or {}).get("bytes")
+    return decode_bytes((record["image"] or {}).get("bytes"), draft_size, record.get("key"))
+
+
+def decode_bytes(
+    data: bytes | None, draft_size: tuple[int, int] | None = None, key=None
+) -> Image.Image | None:
+    """`capfilt.images.decode_image` for training: None (logged with its reason) instead of a reject."""
     if not data:
         return None
     try:
-        image = Image.open(io.BytesIO(data))
-        if draft_size is not None:
-            image.draft(None, draft_size)
-        image.load()
-        return image if image.mode == "RGB" else image.convert("RGB")
-    except Exception:  # any undecodable payload is a skipped sample, logged below
+        return images.decode_image(data, LIMITS, draft_size).image
+    except images.ImageRejected as rejected:
+        log.warning("image of record %r does not decode: %s (%s)", key, rejected.reason, rejected.detail)
         return None
 
 
@@ -375,7 +378,9 @@ class ParquetImageText(IterableDataset):
         image = decode_image(record, getattr(self.transform, "decode_size", None))
         if text is None or image is None:
             log.warning(
-                "skipping record %r: %s", record.get("key"), "no text" if text is None else "bad image"
+                "skipping record %r: %s",
+                record.get("key"),
+                "no text" if text is None else "its image does not decode",
             )
             return None
         return {"key": record["key"], "text": text, "pixel_values": self.transform(image, rng)}

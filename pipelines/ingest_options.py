@@ -74,11 +74,26 @@ class IngestOptions(PipelineOptions):
         image = parser.add_argument_group("ingest: images and text")
         image.add_argument("--image_size", type=int, default=NORMALIZE.image_size)
         image.add_argument("--resize_mode", default=NORMALIZE.resize_mode, choices=RESIZE_MODES)
-        image.add_argument("--resize_only_if_bigger", action="store_true")
+        image.add_argument(
+            "--allow_upscale",
+            action="store_true",
+            help="enlarge images smaller than --image_size (off by default: upscaling adds no detail)",
+        )
+        image.add_argument(
+            "--resize_only_if_bigger",
+            action="store_true",
+            help="img2dataset's flag; this is the default here, kept so its command lines run",
+        )
         image.add_argument("--encode_format", default=NORMALIZE.encode_format, choices=tuple(ENCODINGS))
         image.add_argument("--encode_quality", type=int, default=NORMALIZE.encode_quality)
         image.add_argument("--max_pixels", type=int, default=NORMALIZE.max_pixels)
         image.add_argument("--min_image_size", type=int, default=NORMALIZE.min_image_size)
+        image.add_argument(
+            "--max_aspect_ratio",
+            type=float,
+            default=NORMALIZE.max_aspect_ratio,
+            help="largest accepted longer/shorter side ratio (0 accepts any)",
+        )
         image.add_argument("--phash_threshold", type=int, default=INGEST.phash_threshold)
         image.add_argument("--min_caption_chars", type=int, default=TEXT.min_caption_chars)
         image.add_argument("--max_caption_chars", type=int, default=TEXT.max_caption_chars)
@@ -106,14 +121,17 @@ def ingest_config(options: IngestOptions) -> IngestConfig:
         respect_robots=not options.ignore_robots_txt,
         policy=policy,
     )
+    if options.allow_upscale and options.resize_only_if_bigger:
+        raise ValueError("--allow_upscale and --resize_only_if_bigger contradict each other: choose one")
     normalize = NormalizeConfig(
         image_size=options.image_size,
         resize_mode=options.resize_mode,
-        resize_only_if_bigger=options.resize_only_if_bigger,
+        allow_upscale=options.allow_upscale,
         encode_format=options.encode_format,
         encode_quality=options.encode_quality,
         max_pixels=options.max_pixels,
         min_image_size=options.min_image_size,
+        max_aspect_ratio=options.max_aspect_ratio,
     )
     text = TextConfig(options.min_caption_chars, options.max_caption_chars)
     for flag in ("thread_count", "shard_size", "rows_per_output_shard"):

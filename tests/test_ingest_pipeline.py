@@ -150,7 +150,7 @@ def test_multi_processing_direct_runner(site, tmp_path):
 def test_img2dataset_output_is_validated_and_deduplicated(tmp_path):
     from tests.images import jpeg_bytes
 
-    good = jpeg_bytes(size=(40, 30))
+    good = jpeg_bytes(size=(96, 72))
 
     def row(index, caption, data, status="success"):
         return {"key": f"{index:09d}", "url": f"http://a/{index}.jpg", "caption": caption, "status": status,

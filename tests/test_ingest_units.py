@@ -172,15 +172,17 @@ def test_normalisation_orientation_alpha_and_modes():
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90: stored 80x40, displayed 40x80
     rotated = _encode(Image.new("RGB", (80, 40), (0, 0, 255)), format="JPEG", exif=exif)
-    result = normalize_image(rotated, NormalizeConfig(image_size=20, resize_mode="keep_ratio"))
+    result = normalize_image(rotated, NormalizeConfig(image_size=20, min_image_size=0))
     assert (result.original_width, result.original_height, result.width, result.height) == (40, 80, 20, 40)
     transparent = _encode(Image.new("RGBA", (30, 30), (0, 0, 0, 0)), format="PNG")
-    result = normalize_image(transparent, NormalizeConfig(resize_mode="no", encode_format="webp"))
+    result = normalize_image(
+        transparent, NormalizeConfig(resize_mode="no", encode_format="webp", min_image_size=0)
+    )
     decoded = Image.open(io.BytesIO(result.data))
     assert decoded.format == "WEBP" and decoded.mode == "RGB" and min(decoded.getpixel((5, 5))) > 240
     wide = _encode(Image.new("L", (100, 50)), format="PNG")
     for mode, size in [("center_crop", (32, 32)), ("border", (32, 32)), ("keep_ratio_largest", (32, 16))]:
-        result = normalize_image(wide, NormalizeConfig(image_size=32, resize_mode=mode))
+        result = normalize_image(wide, NormalizeConfig(image_size=32, resize_mode=mode, min_image_size=0))
         assert (result.width, result.height) == size
 
 

@@ -34,14 +34,29 @@ def add_pretrain_parser(subparsers) -> None:
     parser.set_defaults(run=run_pretrain)
 
 
-def run_generate(args: argparse.Namespace) -> dict:
-    from PIL import Image
+def read_images(paths: str) -> list:
+    """--images: each file decoded as everywhere else (capfilt.images: upright, RGB on white); a file that
+    cannot be read or decoded stops the command with one line naming it."""
+    from capfilt.images import ImageRejected, decode_image
 
+    images = []
+    for path in (p for p in paths.split(",") if p):
+        try:
+            with open(path, "rb") as handle:
+                images.append(decode_image(handle.read()).image)
+        except OSError as error:
+            raise SystemExit(f"--images {path}: cannot read it ({error.strerror or error})") from None
+        except ImageRejected as rejected:
+            raise SystemExit(f"--images {path}: {rejected.reason} ({rejected.detail})") from None
+    return images
+
+
+def run_generate(args: argparse.Namespace) -> dict:
     from models.flamingo.checkpoint import load_flamingo
     from models.flamingo.generate import generate
 
+    images = read_images(args.images)
     model, tokenizer = load_flamingo(args.checkpoint)
-    images = [Image.open(path) for path in args.images.split(",") if path]
     text = generate(model, tokenizer, images, args.prompt, args.max_new_tokens, args.top_p, args.seed)
     return {"model": "flamingo", "prompt": args.prompt, "images": len(images), "text": text}
 

@@ -15,7 +15,6 @@ segment is a text string or a media tensor (T, 3, H, W) of T frames (T = 1 for a
 
 from __future__ import annotations
 
-import io
 import logging
 import random
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from PIL import Image
 
 import schemas
 from models.flamingo.tokens import labels_for, sequence_text
-from models.parquet_data import ParquetImageText, iter_texts, table_schema
+from models.parquet_data import ParquetImageText, decode_bytes, iter_texts, table_schema
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +107,8 @@ def pad_media(media: list[list[torch.Tensor]]) -> tuple[torch.Tensor, torch.Tens
 
 
 def _image(value: dict | None) -> Image.Image | None:
-    data = (value or {}).get("bytes")
-    if not data:
-        return None
-    try:
-        return Image.open(io.BytesIO(data)).convert("RGB")
-    except Exception:  # an undecodable image drops its record, logged by the caller
-        return None
+    """A segment's or frame's image, decoded as the pairs loader does; None drops its record (logged)."""
+    return decode_bytes((value or {}).get("bytes"))
 
 
 # Tables whose rows are whole sequences; anything else is read as `pairs`/`curated`.
