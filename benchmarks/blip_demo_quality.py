@@ -15,7 +15,6 @@ Prints one line per figure and ends with exactly one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 
@@ -27,6 +26,7 @@ from transformers import BlipForConditionalGeneration, BlipForImageTextRetrieval
 import schemas
 from capfilt.world.grading import caption_is_correct
 from models.blip.conventions import DEFAULT_PROMPT, itm_input_ids, strip_prompt
+from models.cli_flags import StrictArgumentParser
 from schemas.labels import LABELS
 
 
@@ -113,9 +113,7 @@ def filter_auroc(directory: str, world: str, limit: int, batch_size: int) -> tup
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = StrictArgumentParser(prog="python -m benchmarks.blip_demo_quality", description=__doc__)
     parser.add_argument("--world", required=True, help="output directory of python -m capfilt.world")
     parser.add_argument("--captioner", default="capfilt/assets/models/captioner")
     parser.add_argument("--filter", default="capfilt/assets/models/filter", help="'' to skip the filter")

@@ -43,6 +43,7 @@ from capfilt.engine.captioner import FastCaptioner  # noqa: E402
 from capfilt.engine.filter import FastFilter  # noqa: E402
 from capfilt.filter import FilterSettings, itm_probability  # noqa: E402
 from capfilt.seeding import record_seed  # noqa: E402
+from models.cli_flags import StrictArgumentParser  # noqa: E402
 
 PROMPT = "a picture of "
 ITM_MAX_TOKENS = 35
@@ -165,7 +166,7 @@ def pipeline_rate(
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = StrictArgumentParser(prog="python -m benchmarks.capfilt", description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="base", choices=("base", "large"), help="BLIP dimensions")
     parser.add_argument("--image-size", type=int, default=224)
     parser.add_argument("--images", type=int, default=4)

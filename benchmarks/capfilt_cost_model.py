@@ -15,9 +15,10 @@ Prints a table and ends with one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import json
 from dataclasses import dataclass
+
+from models.cli_flags import StrictArgumentParser
 
 TEXT = {"layers": 12, "width": 768, "vocab": 30524}  # BERT-base text side of both BLIP sizes
 VISION = {
@@ -66,9 +67,7 @@ def flops_per_image(c: Costs, captions: int, shared: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = StrictArgumentParser(prog="python -m benchmarks.capfilt_cost_model", description=__doc__)
     parser.add_argument("--mfu", type=float, default=0.3, help="assumed fraction of peak FLOP/s achieved")
     parser.add_argument("--tokens", type=int, default=30, help="text positions per caption / scored text")
     parser.add_argument("--image_size", type=int, default=384)

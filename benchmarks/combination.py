@@ -21,7 +21,6 @@ Prints the table in the paper's layout and ends with one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import statistics
@@ -34,6 +33,7 @@ import torch
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
 from models.blip.tokenizer import train_wordpiece
+from models.cli_flags import StrictArgumentParser
 from models.clip.pretrain import main as pretrain
 from models.encoders import load_encoder
 from models.evaluate import METRIC_ORDER, evaluate
@@ -99,9 +99,7 @@ def train_run(name: str, world: Path, tokenizer: Path, output: Path, args, seed:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = StrictArgumentParser(prog="python -m benchmarks.combination", description=__doc__)
     parser.add_argument(
         "--workdir", default="", help="keep world, runs and models here (default: a temp dir)"
     )

@@ -12,7 +12,6 @@ JSON line.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
@@ -20,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from models.cli_flags import StrictArgumentParser
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real" / "crawl"
 REAL_FILES = [
@@ -77,11 +78,13 @@ def _time(iterate, path: str, repeat: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = StrictArgumentParser(prog="python -m benchmarks.crawl", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--web", type=int, default=400, help="images of the demo world whose site WARC is read"
     )
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed passes over each file; the mean is reported"
+    )
     parser.add_argument("--baseline", help="path of an older capfilt/crawl.py to compare with")
     args = parser.parse_args()
 

@@ -28,6 +28,7 @@ from PIL import Image
 from capfilt.normalize import ImageRejected, NormalizeConfig, normalize_image
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
+from models.cli_flags import StrictArgumentParser
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real" / "images"
 PHOTOS = ("astronaut.jpg", "chelsea.jpg", "coffee.jpg", "rocket.jpg")
@@ -76,8 +77,10 @@ def one_round(images: list[bytes], config: NormalizeConfig) -> tuple[float, int,
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = StrictArgumentParser(
+        prog="python -m benchmarks.decode",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--world_images", type=int, default=300, help="demo-world web images to generate")
     parser.add_argument("--world_size", type=int, default=256, help="side of the demo world's images")

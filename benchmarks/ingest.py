@@ -9,13 +9,14 @@ reads robots.txt, checks every address and de-duplicates run-wide. Ends with one
 
 from __future__ import annotations
 
-import argparse
 import json
 import multiprocessing
 import os
 import sys
 import tempfile
 import time
+
+from models.cli_flags import StrictArgumentParser
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")  # no update check from img2dataset's resizer
 
@@ -87,7 +88,7 @@ def _ingest(urls: str, output: str, args) -> tuple[float, int, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = StrictArgumentParser(prog="python -m benchmarks.ingest", description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=2000)
     parser.add_argument("--image_size", type=int, default=256, help="side of the served images")
     parser.add_argument("--resize", type=int, default=128, help="keep_ratio target of both runs")

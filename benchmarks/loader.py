@@ -14,7 +14,6 @@ Prints the figures and ends with one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import logging
@@ -28,6 +27,7 @@ from torch.utils.data import DataLoader
 
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
+from models.cli_flags import StrictArgumentParser
 from models.clip.task import ClipArgs, clip_task
 from models.parquet_data import ParquetImageText
 from models.training import TrainConfig, param_groups
@@ -53,9 +53,7 @@ def samples_per_second(model, optimizer, batches, steps: int, batch_size: int) -
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = StrictArgumentParser(prog="python -m benchmarks.loader", description=__doc__)
     parser.add_argument("--preset", default="demo", help="CLIP size preset")
     parser.add_argument("--image_size", type=int, default=0, help="model input size; 0 = the preset's")
     parser.add_argument("--batch_size", type=int, default=64)

@@ -10,7 +10,6 @@ Prints one line per measurement and ends with exactly one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
@@ -20,6 +19,7 @@ from capfilt.world.render import encode_jpeg, render_scene
 from capfilt.world.scene import sample_scene
 from capfilt.world.seeding import rng_for
 from capfilt.world.vocab import BACKGROUNDS
+from models.cli_flags import StrictArgumentParser
 
 SIZES = (64, 224)
 
@@ -41,7 +41,7 @@ def generator_rate(size: int, images: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = StrictArgumentParser(prog="python -m benchmarks.world", description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=1000, help="images per run at 64 px (a quarter at 224)")
     args = parser.parse_args()
     results = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -34,23 +35,98 @@ def _looks_like_hub_id(name: str) -> bool:
 
 
 def check_available(name: str, kind: str) -> None:
-    """Fail early, before any pipeline starts, when a local checkpoint is missing or incomplete."""
+    """Fail early, before any pipeline starts, when `name` cannot serve as `kind`: a local directory without
+    a readable config.json, safetensors weights or processor files, a checkpoint of another architecture,
+    or a hub id that offline mode cannot reach. Remote directories are checked where they are read."""
     if name.startswith(REMOTE_PREFIXES):
         return
     path = Path(name).expanduser()
     if path.is_dir():
-        missing = [f for f in ("config.json", "model.safetensors") if not (path / f).exists()]
-        if missing and not any(path.glob("model-*.safetensors")):
-            raise CheckpointError(f"{kind} checkpoint {name} is incomplete: missing {', '.join(missing)}")
+        _check_directory(path, name, kind)
         return
     if path.exists():
         raise CheckpointError(f"{kind} checkpoint {name} is a file; expected a save_pretrained() directory")
     if _looks_like_hub_id(name):
-        return  # resolved by transformers; offline runs fail there with its own message
+        _check_hub_id(name, kind)
+        return
     raise CheckpointError(
         f"{kind} checkpoint not found: {name}. Pass --{kind} with a local directory (save_pretrained "
         f"format) or a hub id such as {HUB_EXAMPLES[kind]}."
     )
+
+
+def _check_directory(path: Path, name: str, kind: str) -> None:
+    has_weights = any(path.glob("model*.safetensors")) or (path / "model.safetensors.index.json").exists()
+    missing = [
+        f
+        for f, ok in (("config.json", (path / "config.json").exists()), ("model.safetensors", has_weights))
+        if not ok
+    ]
+    if missing:
+        pickled = [f.name for f in path.glob("*.bin")] + [f.name for f in path.glob("*.pt*")]
+        hint = (
+            f" ({', '.join(sorted(pickled))} is never unpickled: save it with save_pretrained())"
+            if pickled
+            else ""
+        )
+        raise CheckpointError(f"{kind} checkpoint {name} is incomplete: missing {', '.join(missing)}{hint}")
+    _check_config(_read_config(path / "config.json", name, kind), name, kind)
+    has_tokenizer = (path / "tokenizer.json").exists() or (path / "vocab.txt").exists()
+    has_image_processor = any(
+        (path / f).exists() for f in ("preprocessor_config.json", "processor_config.json")
+    )
+    if not (has_tokenizer and has_image_processor):
+        raise CheckpointError(
+            f"{kind} checkpoint {name} has no processor (tokenizer.json or vocab.txt, and "
+            "preprocessor_config.json or processor_config.json): save its BlipProcessor beside the model"
+        )
+
+
+def _check_hub_id(name: str, kind: str) -> None:
+    from huggingface_hub import constants, try_to_load_from_cache
+
+    if not constants.HF_HUB_OFFLINE:
+        return  # resolved (and downloaded) by transformers where it is loaded
+    cached = try_to_load_from_cache(name, "config.json")
+    if not isinstance(cached, str):
+        raise CheckpointError(
+            f"{kind} {name} is a hub id, but the hub is offline (HF_HUB_OFFLINE=1) and {name} is not in the "
+            f"local cache {constants.HF_HUB_CACHE}: unset HF_HUB_OFFLINE to download it, or pass --{kind} a "
+            "local directory"
+        )
+    _check_config(_read_config(Path(cached), name, kind), name, kind)
+
+
+def _read_config(path: Path, name: str, kind: str) -> dict:
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise CheckpointError(f"{kind} checkpoint {name}: cannot read config.json ({error})") from error
+    except json.JSONDecodeError as error:
+        raise CheckpointError(
+            f"{kind} checkpoint {name}: config.json is not valid JSON ({error.msg}, line {error.lineno})"
+        ) from error
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{kind} checkpoint {name}: config.json is not a JSON object")
+    return config
+
+
+def _check_config(config: dict, name: str, kind: str) -> None:
+    """The architecture config.json declares, when it declares one, must be what `kind` loads."""
+    expected = KINDS[kind].__name__
+    model_type = config.get("model_type")
+    if model_type is not None and model_type != "blip":
+        raise CheckpointError(
+            f"{kind} checkpoint {name} is a {model_type!r} model (config.json model_type); "
+            f"the {kind} must be a BLIP {expected} checkpoint"
+        )
+    architectures = config.get("architectures") or []
+    if architectures and expected not in architectures:
+        other = "filter (retrieval)" if kind == "captioner" else "captioner (conditional generation)"
+        raise CheckpointError(
+            f"{name} is not a {expected} checkpoint (config.json architectures: {', '.join(architectures)}); "
+            f"is it a {other} checkpoint?"
+        )
 
 
 def _local_copy(url: str) -> str:

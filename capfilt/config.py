@@ -38,9 +38,15 @@ class CapfiltConfig:
     )
     output: str = _option("capfilt_output", "Output directory (local or fsspec/Beam URL).")
     captioner: str = _option(
-        DEFAULT_CAPTIONER, "Captioner: a BlipForConditionalGeneration directory or hub id."
+        DEFAULT_CAPTIONER,
+        "Captioner: a BlipForConditionalGeneration directory or hub id. "
+        "Default: the shipped demo captioner (capfilt/assets/models/captioner).",
     )
-    filter: str = _option(DEFAULT_FILTER, "Filter: a BlipForImageTextRetrieval directory or hub id.")
+    filter: str = _option(
+        DEFAULT_FILTER,
+        "Filter: a BlipForImageTextRetrieval directory or hub id. "
+        "Default: the shipped demo filter (capfilt/assets/models/filter).",
+    )
     policy: str = _option(
         "paper", "paper: keep each text with ITM >= threshold; topk: keep the best k texts.", POLICIES
     )
@@ -53,7 +59,11 @@ class CapfiltConfig:
     itm_threshold: float = _option(0.5, "paper policy: keep a text when its ITM match probability >= this.")
     top_k: int = _option(2, "topk policy: number of texts kept per image.")
     batch_size: int = _option(16, "Images per model batch (RunInference's max batch size).")
-    device: str = _option("auto", "Where the models run; auto picks cuda when available.", DEVICES)
+    device: str = _option(
+        "auto",
+        "Where the models run; auto picks cuda when available (checked first on local runners).",
+        DEVICES,
+    )
     precision: str = _option("fp32", "Model precision; bf16/fp16 are meant for GPUs.", PRECISIONS)
     seed: int = _option(0, "Run seed; each record's sampling seed derives from it and the record key.")
     itm_first_token: str = _option(
@@ -107,3 +117,14 @@ class CapfiltConfig:
             if not ok:
                 raise ValueError(message)
         return self
+
+
+# The sections of `python -m pipelines.capfilt --help`, by field name; a field in none shows under "other".
+HELP_GROUPS = {
+    "input and output": ("input", "input_format", "output"),
+    "models": ("captioner", "filter", "engine", "device", "precision"),
+    "captioning": ("num_captions", "decoding", "top_p", "min_length", "max_length", "prompt", "seed"),
+    "filtering and policy": ("policy", "itm_threshold", "top_k", "itm_first_token", "itm_max_tokens"),
+    "performance": ("batch_size", "torch_threads", "large_model", "model_copies"),
+    "report": ("quality_labels", "report_samples"),
+}

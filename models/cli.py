@@ -1,4 +1,4 @@
-"""Command-line flags mapped one to one onto configuration dataclasses."""
+"""Command-line flags mapped one to one onto configuration dataclasses, on models.cli_flags' strict parser."""
 
 from __future__ import annotations
 
@@ -9,22 +9,37 @@ import logging
 import sys
 import typing
 
+from models.cli_flags import StrictArgumentParser
+
 
 def add_dataclass_arguments(parser: argparse.ArgumentParser, cls, overrides: dict | None = None) -> None:
-    """One flag per field: --name, typed like the field, with the field's metadata["help"] and default."""
+    """One flag per field: --name, typed like the field, with the field's metadata["help"] and
+    metadata["choices"]; the help formatter (models.cli_flags) shows each default."""
     overrides = overrides or {}
     hints = typing.get_type_hints(cls)
     group = parser.add_argument_group(cls.__name__)
     for f in dataclasses.fields(cls):
         default = overrides.get(f.name, f.default)
         kind = hints[f.name]
-        text = f"{f.metadata.get('help', '')} (default: {default!r})"
+        text = f.metadata.get("help", "")
         if kind is bool:
             group.add_argument(
                 f"--{f.name}", action=argparse.BooleanOptionalAction, default=default, help=text
             )
         else:
-            group.add_argument(f"--{f.name}", type=kind, default=default, help=text)
+            choices = f.metadata.get("choices")
+            group.add_argument(f"--{f.name}", type=kind, default=default, choices=choices, help=text)
+
+
+def check_args(parser: StrictArgumentParser, args: argparse.Namespace) -> None:
+    """What can be known wrong before any work: --device cuda where no CUDA device is visible."""
+    if getattr(args, "device", None) == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            parser.active_parser(args).error(
+                "--device cuda was requested but no CUDA device is visible; use --device cpu or auto"
+            )
 
 
 def dataclass_from_args(cls, args: argparse.Namespace):

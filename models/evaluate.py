@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 import schemas
 from models import retrieval, zeroshot
+from models.cli_flags import StrictArgumentParser
 from models.encoders import load_encoder
 from models.parquet_data import decode_image, draft_size_for, table_schema
 
@@ -164,7 +165,7 @@ def format_table(rows: dict[str, dict]) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m models.evaluate", description=__doc__)
+    parser = StrictArgumentParser(prog="python -m models.evaluate", description=__doc__)
     parser.add_argument("model", choices=["clip", "blip"], help="checkpoint kind (blip: its ITC embeddings)")
     parser.add_argument("--checkpoint", required=True, help="transformers checkpoint directory")
     parser.add_argument("--data", default="", help="held-out pairs/curated Parquet glob(s) for retrieval")

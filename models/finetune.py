@@ -11,7 +11,8 @@ import argparse
 from functools import partial
 
 from models.blip.task import BlipConfigArgs, blip_task
-from models.cli import add_dataclass_arguments, print_summary, setup_logging
+from models.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
+from models.cli_flags import StrictArgumentParser
 from models.training import TrainConfig, run_training
 
 # BLIP's fine-tuning recipe: small learning rate, cosine decay without warmup.
@@ -23,7 +24,7 @@ KINDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m models.finetune", description=__doc__)
+    parser = StrictArgumentParser(prog="python -m models.finetune", description=__doc__)
     kinds = parser.add_subparsers(dest="kind", required=True)
     for kind, text in KINDS.items():
         sub = kinds.add_parser(kind, help=text, description=text)
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> dict:
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_args(parser, args)
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
     try:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import argparse
 
 from models.cli import print_summary, setup_logging
+from models.cli_flags import StrictArgumentParser
 
 
 def build_parser() -> argparse.ArgumentParser:
     from models.flamingo.cli import add_generate_parser as add_flamingo
 
-    parser = argparse.ArgumentParser(prog="python -m models.generate", description=__doc__)
+    parser = StrictArgumentParser(prog="python -m models.generate", description=__doc__)
     models = parser.add_subparsers(dest="model", required=True)
     add_flamingo(models)
     return parser

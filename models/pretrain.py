@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from models.cli import add_dataclass_arguments, print_summary, setup_logging
+from models.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
+from models.cli_flags import StrictArgumentParser
 from models.training import TrainConfig, run_training
 
 
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     from models.clip.pretrain import add_clip_parser
     from models.flamingo.cli import add_pretrain_parser as add_flamingo_parser
 
-    parser = argparse.ArgumentParser(prog="python -m models.pretrain", description=__doc__)
+    parser = StrictArgumentParser(prog="python -m models.pretrain", description=__doc__)
     models = parser.add_subparsers(dest="model", required=True)
     blip = models.add_parser(
         "blip",
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> dict:
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_args(parser, args)
     try:
         summary = args.run(args)
     except (ValueError, FileNotFoundError) as error:

@@ -68,8 +68,16 @@ class TrainConfig:
     hflip: bool = field(
         default=False, metadata={"help": "random horizontal flips (wrong for left/right captions)"}
     )
-    precision: str = field(default="auto", metadata={"help": "auto (bf16 on GPU, fp32 on CPU), bf16 or fp32"})
-    device: str = field(default="auto", metadata={"help": "auto, cpu or cuda"})
+    precision: str = field(
+        default="auto",
+        metadata={
+            "help": "auto (bf16 on GPU, fp32 on CPU), bf16 or fp32",
+            "choices": ("auto", "bf16", "fp32"),
+        },
+    )
+    device: str = field(
+        default="auto", metadata={"help": "auto, cpu or cuda", "choices": ("auto", "cpu", "cuda")}
+    )
     save_every: int = field(
         default=500, metadata={"help": "write a checkpoint every N steps (and at the end)"}
     )

@@ -37,6 +37,7 @@ from capfilt.resumable import Step, run_steps
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.site import build_site
 from capfilt.world.site_server import serve_site
+from models.cli_flags import StrictArgumentParser, report_error
 from pipelines.bootstrap_report import write_results
 from pipelines.bootstrap_runs import RunFailed, evaluate_checkpoint, run_module, train_args
 from pipelines.bootstrap_scales import SCALES, Scale
@@ -251,7 +252,7 @@ def check_settings(workdir: Path, settings: dict) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = StrictArgumentParser(
         prog="python -m pipelines.bootstrap",
         description=__doc__.split("\n\n")[0],
         epilog="See docs/results.md for the figures and what each scale costs.",
@@ -291,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run(argv)
     except (ValueError, RunFailed) as error:
-        print(f"bootstrap: error: {error}", file=sys.stderr)
+        report_error("python -m pipelines.bootstrap", error)
         return 2
     return 0
 

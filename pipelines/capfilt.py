@@ -26,12 +26,13 @@ import schemas
 from capfilt import checkpoints, corpus, policy
 from capfilt.captioner import ENGINES as CAPTIONER_ENGINES
 from capfilt.captioner import CaptionerSettings
-from capfilt.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, CapfiltConfig
+from capfilt.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate import dropped_reject
 from capfilt.filter import ENGINES as FILTER_ENGINES
 from capfilt.filter import FilterSettings
 from capfilt.readers import FORMATS, detect_format
 from capfilt.stats import summary_line
+from models.cli_flags import report_error
 from pipelines import capfilt_steps as steps
 from pipelines import options, staging
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
@@ -41,7 +42,7 @@ caption with the ITM filter, keep what the policy keeps.
 
 With no flags it runs on the demo world's web split with the shipped demo models and writes
 ./capfilt_output/ (curated/, dropped/, rejects/ Parquet, stats.json, report.html).
-Any standard Beam option is accepted too (see below), e.g.
+Beam's own options go beside these flags (--help_beam lists them), e.g.
   --runner=DirectRunner --direct_num_workers=2 --direct_running_mode=multi_processing
 """
 
@@ -219,20 +220,38 @@ def local_torch_threads(config: CapfiltConfig, beam_options) -> int:
     return max(1, cores // processes) if processes > 1 else 0
 
 
+def engine_names() -> tuple[str, ...]:
+    """The --engine choices: engines both the captioner and the filter have."""
+    return tuple(sorted(CAPTIONER_ENGINES.keys() & FILTER_ENGINES.keys()))
+
+
+def parse_args(argv: list[str]):
+    """(CapfiltConfig, Beam's PipelineOptions); an unknown or misspelt flag exits here with status 2."""
+    config, beam_options = options.parse(
+        argv, CapfiltConfig, DESCRIPTION, PROG, HELP_GROUPS, {"engine": engine_names()}
+    )
+    return config, pipeline_options(beam_options)
+
+
+def preflight(config: CapfiltConfig, beam_options) -> tuple[list[str], str | None]:
+    """Everything that can be known before Beam starts (values, device, models, inputs), so a bad setting
+    costs one line and no output folder. Returns the input files and the labels file."""
+    config.validate()
+    # On a remote runner (Dataflow) the workers' devices and model paths count, not this machine's.
+    if options.runs_locally(beam_options):
+        if config.device == "cuda":
+            checkpoints.resolve_device(config.device)
+        check_models(config)
+    return resolve_input(config)
+
+
 def run(argv: list[str] | None = None) -> dict:
     """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument."""
-    config, beam_options = options.parse(
-        list(sys.argv[1:] if argv is None else argv), CapfiltConfig, DESCRIPTION, PROG
-    )
-    config.validate()
-    if config.engine not in CAPTIONER_ENGINES or config.engine not in FILTER_ENGINES:
-        raise ValueError(f"--engine {config.engine!r} is not one of {', '.join(sorted(CAPTIONER_ENGINES))}")
-    check_models(config)
-    files, labels = resolve_input(config)
+    config, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
+    files, labels = preflight(config, beam_options)
     output = config.output.rstrip("/")
     out = staging.new_staging_dir(output)
     print(f"capfilt: {len(files)} input file(s) -> {output} (staging in {out})", file=sys.stderr, flush=True)
-    beam_options = pipeline_options(beam_options)
     config.torch_threads = local_torch_threads(config, beam_options)
     started = time.monotonic()
     with beam.Pipeline(options=beam_options) as pipeline:
@@ -252,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run(argv)
     except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # CheckpointError, SchemaError too
-        print(f"capfilt: error: {error}", file=sys.stderr)
+        report_error(PROG, error)
         return 2
     return 0
 

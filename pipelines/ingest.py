@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (a log filter must be installed before Beam is imported)
 """python -m pipelines.ingest: crawl records, URL lists or img2dataset output -> de-duplicated pairs.
 
     read files -> clean text -> group by URL (duplicates out) -> download + normalise per shard
@@ -15,6 +16,9 @@ import sys
 import time
 import zlib
 
+# Beam's BigQuery stub logs "apitools not found" when imported without the GCP extras: noise for this job.
+logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
+
 import apache_beam as beam
 import fsspec
 from apache_beam.metrics import Metrics
@@ -31,10 +35,13 @@ from capfilt.ingest_rows import (
     read_candidates,
 )
 from capfilt.ingest_stats import build_stats, summary_line
+from models.cli_flags import StrictArgumentParser
+from pipelines import options
 from pipelines.ingest_options import IngestOptions, ingest_config
 from schemas import PAIRS, REJECTS, Reject, expand, write_table
 
 LOG = logging.getLogger("pipelines.ingest")
+PROG = "python -m pipelines.ingest"
 REJECT = "rejects"
 NAMESPACE = "ingest"
 STATS_FILE = "stats.json"
@@ -351,37 +358,34 @@ def _runner(options: PipelineOptions):
     return name
 
 
-def _print_help() -> None:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m pipelines.ingest", description=__doc__.splitlines()[0])
+def parse_args(argv: list[str]) -> tuple[StrictArgumentParser, PipelineOptions]:
+    """The parser (for error lines) and the options; an unknown or misspelt flag exits here with status 2."""
+    parser = options.new_parser(__doc__, PROG)
     IngestOptions._add_argparse_args(parser)
-    parser.print_help()
-    print("\nEvery standard Beam pipeline option (--runner, Dataflow's, --direct_*) is accepted too.")
+    options.split_beam_args(parser, argv)
+    return parser, PipelineOptions(argv)
 
 
 def run(argv: list[str] | None = None) -> dict | None:
-    if argv and ("-h" in argv or "--help" in argv):
-        _print_help()
-        return None
-    options = PipelineOptions(argv)
-    ingest = options.view_as(IngestOptions)
-    if not ingest.input or not ingest.output:
-        raise SystemExit("pipelines.ingest: --input and --output are required")
+    parser, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
+    ingest = beam_options.view_as(IngestOptions)
+    missing = [f"--{name}" for name in ("input", "output") if not getattr(ingest, name)]
+    if missing:
+        parser.error(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     try:
         config = ingest_config(ingest)
         files = expand(ingest.input)
     except (ValueError, OSError) as error:
-        raise SystemExit(f"pipelines.ingest: {error}") from error
+        parser.error(str(error))
     output = ingest.output.rstrip("/")
-    options.view_as(SetupOptions).save_main_session = False
+    beam_options.view_as(SetupOptions).save_main_session = False
     fs, root = fsspec.core.url_to_fs(output)
     fs.makedirs(root, exist_ok=True)
     if fs.exists(f"{root}/{STATS_FILE}"):
         fs.rm(f"{root}/{STATS_FILE}")  # stats.json marks a finished run; this one has not finished yet
     started = time.time()
     LOG.info("ingest: %d input file(s) -> %s", len(files), output)
-    with beam.Pipeline(runner=_runner(options), options=options) as pipeline:
+    with beam.Pipeline(runner=_runner(beam_options), options=beam_options) as pipeline:
         build(pipeline, files, output, config, ingest, started)
     with fsspec.open(f"{output}/{STATS_FILE}") as handle:
         stats = json.load(handle)

@@ -3,6 +3,7 @@
 import json
 import shutil
 
+import huggingface_hub
 import pytest
 import torch
 from PIL import Image
@@ -108,7 +109,7 @@ def test_auto_first_token_follows_the_checkpoint_config(tiny, tmp_path):
     assert load_filter(FilterSettings(str(copy), first_token="cls")).first_token == "cls"
 
 
-def test_checkpoint_errors_name_the_path_and_the_problem(tiny, tmp_path):
+def test_checkpoint_errors_name_the_path_and_the_problem(tiny, tmp_path, monkeypatch):
     captioner_dir, filter_dir = tiny
     missing = tmp_path / "nowhere" / "captioner"
     with pytest.raises(checkpoints.CheckpointError, match=f"captioner checkpoint not found: {missing}"):
@@ -118,4 +119,6 @@ def test_checkpoint_errors_name_the_path_and_the_problem(tiny, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(checkpoints.CheckpointError, match="incomplete"):
         checkpoints.check_available(str(tmp_path / "empty"), "filter")
-    checkpoints.check_available("Salesforce/blip-itm-base-coco", "filter")  # hub ids pass the local check
+    # Online, hub ids are left to transformers; offline ones are checked (tests/test_cli_preflight.py).
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    checkpoints.check_available("Salesforce/blip-itm-base-coco", "filter")

@@ -253,5 +253,5 @@ def test_help_documents_our_flags_and_beams(capsys):
         job.run(["--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    for flag in ("--captioner", "--itm_threshold", "--num_captions", "--runner", "--direct_num_workers"):
+    for flag in ("--captioner", "--itm_threshold", "--num_captions", "--help_beam", "--runner"):
         assert flag in text

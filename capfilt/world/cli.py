@@ -13,6 +13,7 @@ from capfilt.world.config import (
     parse_noise_mix,
 )
 from capfilt.world.generate import generate_world
+from models.cli_flags import StrictArgumentParser
 
 _HELP = {
     "seed": "seed of everything generated; the same seed gives the same bytes",
@@ -30,12 +31,11 @@ _HELP = {
 
 def build_parser() -> argparse.ArgumentParser:
     defaults = WorldConfig()
-    parser = argparse.ArgumentParser(
+    parser = StrictArgumentParser(
         prog="python -m capfilt.world",
         description="Generate the synthetic demo world: pairs Parquet splits (web, human, test, classify), "
         "documents, clips, ground truth under labels/, and world.json.",
         epilog="The defaults write about 4,000 images in a few seconds. See docs/world.md.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--output", required=True, help="output directory (local path or fsspec URL)")
     for field in fields(WorldConfig):

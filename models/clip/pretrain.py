@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from models.cli import add_dataclass_arguments, dataclass_from_args, print_summary, setup_logging
+from models.cli import add_dataclass_arguments, check_args, dataclass_from_args, print_summary, setup_logging
+from models.cli_flags import StrictArgumentParser
 from models.clip.task import ClipArgs, clip_task
 from models.combined_training import CombinationConfig, split_datasets, train_combined
 from models.training import TrainConfig, run_config_dump, setup_distributed
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> dict:
     combine = dataclass_from_args(CombinationConfig, args)
     train_args = dataclass_from_args(TrainConfig, args)
     if not train_args.data:
-        raise SystemExit("--data is required: Parquet glob(s), several datasets separated by '::'")
+        raise ValueError("--data is required: Parquet glob(s), several datasets separated by '::'")
     rank, world, device = setup_distributed(train_args.device)
     run_config_dump(Path(train_args.output), model=clip_args, combination=combine, train=train_args)
     task = clip_task(clip_args, split_datasets(train_args.data), train_args)
@@ -54,9 +55,10 @@ def run(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     setup_logging()
-    parser = argparse.ArgumentParser(prog="python -m models.clip.pretrain", description=DESCRIPTION)
+    parser = StrictArgumentParser(prog="python -m models.clip.pretrain", description=DESCRIPTION)
     add_arguments(parser)
     args = parser.parse_args(argv)
+    check_args(parser, args)
     try:
         summary = args.run(args)
     except (ValueError, FileNotFoundError) as error:
