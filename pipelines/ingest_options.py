@@ -21,8 +21,18 @@ class IngestOptions(PipelineOptions):
         io.add_argument("--input", help="glob or comma-separated globs of input files (fsspec paths)")
         io.add_argument("--output", help="output directory: pairs-*.parquet, rejects-*.parquet, stats.json")
         io.add_argument("--input_format", default=INGEST.input_format, choices=INPUT_FORMATS)
-        io.add_argument("--url_col", default=INGEST.url_col, help="URL column of a URL list")
-        io.add_argument("--caption_col", default=INGEST.caption_col, help="caption column of a URL list")
+        io.add_argument(
+            "--url_col",
+            default=INGEST.url_col,
+            help="URL column of a URL list (default: url, URL or image_url)",
+        )
+        io.add_argument(
+            "--text_column",
+            "--caption_col",
+            dest="text_column",
+            default=INGEST.text_column,
+            help="text column of a URL list or image-text table (default: caption, text, alt, TEXT, txt...)",
+        )
         io.add_argument("--rows_per_output_shard", type=int, default=10_000)
         io.add_argument("--shard_size", type=int, default=1000, help="rows downloaded together by one worker")
 
@@ -100,8 +110,8 @@ def ingest_config(options: IngestOptions) -> IngestConfig:
             raise ValueError(f"--{flag} must be at least 1, got {getattr(options, flag)}")
     return IngestConfig(
         input_format=options.input_format,
-        url_col=options.url_col,
-        caption_col=options.caption_col or None,
+        url_col=options.url_col or None,
+        text_column=options.text_column or None,
         fetch=fetch,
         normalize=normalize,
         text=text,
