@@ -24,6 +24,7 @@ from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 from capfilt import dedup
 from capfilt.fetch import Fetcher
 from capfilt.ingest_rows import (
+    INPUT_SUFFIXES,
     IngestConfig,
     download_shard,
     normalise_downloaded,
@@ -32,6 +33,7 @@ from capfilt.ingest_rows import (
 )
 from capfilt.ingest_stats import build_stats, summary_line
 from pipelines.ingest_options import IngestOptions, ingest_config
+from pipelines.unique_keys import UniqueKeys
 from schemas import PAIRS, REJECTS, Reject, expand, write_table
 
 LOG = logging.getLogger("pipelines.ingest")
@@ -60,7 +62,9 @@ def shard_name(kind: str, index: int, count: int) -> str:
 
 
 class ReadInput(beam.DoFn):
-    """One input file -> its rows as candidates (or downloaded pairs) and rejects; counts input rows."""
+    """One input file -> its rows as (origin, candidate, downloaded pair or read Reject); counts input rows.
+
+    The origin (file index, position) is what `UniqueKeys` orders by when two items share a key."""
 
     def __init__(self, config: IngestConfig):
         self.config = config
@@ -69,11 +73,16 @@ class ReadInput(beam.DoFn):
         file_index, path = indexed_path
         rows = 0
         for item in read_candidates(path, file_index, self.config):
+            yield (file_index, rows), item
             rows += 1
-            yield _reject(item) if isinstance(item, Reject) else item
         Metrics.counter(NAMESPACE, "input_rows").inc(rows)
         LOG.info("read %s: %d rows", path, rows)
         yield TaggedOutput("input_rows", rows)
+
+
+def route_read(item):
+    """After UniqueKeys: read Rejects go to REJECT (counted), records on."""
+    return _reject(item) if isinstance(item, Reject) else item
 
 
 class CleanText(beam.DoFn):
@@ -238,9 +247,14 @@ def build(pipeline: beam.Pipeline, files: list[str], output: str, config: Ingest
         pipeline
         | "ListFiles" >> beam.Create(list(enumerate(files)))
         | "SpreadFiles" >> beam.Reshuffle()
-        | "Read" >> beam.ParDo(ReadInput(config)).with_outputs(REJECT, "input_rows", main="rows")
+        | "Read" >> beam.ParDo(ReadInput(config)).with_outputs("input_rows", main="rows")
     )
-    text = read.rows | "CleanText" >> beam.ParDo(CleanText(config)).with_outputs(REJECT, main="rows")
+    keyed = (
+        read.rows
+        | "UniqueKeys" >> UniqueKeys(NAMESPACE)
+        | "ReadRejects" >> beam.Map(route_read).with_outputs(REJECT, main="rows")
+    )
+    text = keyed.rows | "CleanText" >> beam.ParDo(CleanText(config)).with_outputs(REJECT, main="rows")
     unique = (
         text.rows
         | "KeyByUrl" >> beam.Map(lambda r: (url_group_key(r), r))
@@ -303,7 +317,7 @@ def build(pipeline: beam.Pipeline, files: list[str], output: str, config: Ingest
     )
 
     rejects = (
-        read[REJECT],
+        keyed[REJECT],
         text[REJECT],
         unique[REJECT],
         normalised[REJECT],
@@ -370,7 +384,7 @@ def run(argv: list[str] | None = None) -> dict | None:
         raise SystemExit("pipelines.ingest: --input and --output are required")
     try:
         config = ingest_config(ingest)
-        files = expand(ingest.input)
+        files = expand(ingest.input, INPUT_SUFFIXES)
     except (ValueError, OSError) as error:
         raise SystemExit(f"pipelines.ingest: {error}") from error
     output = ingest.output.rstrip("/")
