@@ -18,7 +18,7 @@ class IngestOptions(PipelineOptions):
     @classmethod
     def _add_argparse_args(cls, parser):
         io = parser.add_argument_group("ingest: input and output")
-        io.add_argument("--input", help="glob or comma-separated globs of input files (fsspec paths)")
+        io.add_argument("--input", help="globs or folders of input files, comma-separated (fsspec paths)")
         io.add_argument("--output", help="output directory: pairs-*.parquet, rejects-*.parquet, stats.json")
         io.add_argument("--input_format", default=INGEST.input_format, choices=INPUT_FORMATS)
         io.add_argument(
