@@ -30,11 +30,20 @@ class CapfiltConfig:
 
     input: str | None = _option(
         None,
-        "Glob(s) of `pairs` Parquet, img2dataset Parquet or WebDataset tars (fsspec URLs, comma-separated). "
-        "Default: the demo world's web split, generated once and cached.",
+        "Globs or folders (comma-separated, fsspec URLs) of `pairs`/`curated` Parquet, img2dataset "
+        "Parquet, any image-text Parquet or Arrow table (Hugging Face datasets exports), or WebDataset "
+        "tars; an ingest or capfilt output folder reads as its main table. Default: the demo world's web "
+        "split, generated once and cached.",
     )
     input_format: str = _option(
-        "auto", "Input format, detected per file by default.", ("auto", "pairs", "img2dataset", "webdataset")
+        "auto",
+        "Input format, detected per file by default.",
+        ("auto", "pairs", "curated", "img2dataset", "image_text", "webdataset"),
+    )
+    text_column: str | None = _option(
+        None,
+        "Text column of an image-text table; default: the first of caption, text, alt, TEXT, txt, alt_text, "
+        "captions, sentences.",
     )
     output: str = _option("capfilt_output", "Output directory (local or fsspec/Beam URL).")
     captioner: str = _option(

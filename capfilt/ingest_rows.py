@@ -12,16 +12,26 @@ from multiprocessing.pool import ThreadPool
 
 import fsspec
 
-from capfilt import crawl, url_lists
+from capfilt import crawl, readers, url_lists
 from capfilt.fetch import FetchConfig, Fetcher
 from capfilt.normalize import ImageRejected, NormalizeConfig, normalize_image
 from capfilt.readers import read_pairs
+from capfilt.readers.failures import UnsupportedFile, guarded
 from capfilt.text import TextConfig, caption_problem, clean_caption, is_boilerplate
-from schemas import Reject
+from schemas import Reject, read_schema, schema_name
 
-INPUT_FORMATS = ("auto", "urls", "warc", "wat", "img2dataset", "pairs", "webdataset")
+INPUT_FORMATS = ("auto", "urls", "warc", "wat", "img2dataset", "pairs", "curated", "image_text", "webdataset")
 # Readers that hand over images already downloaded (they skip the fetch step).
-IMAGE_FORMATS = ("img2dataset", "pairs", "webdataset")
+IMAGE_FORMATS = ("img2dataset", "pairs", "curated", "image_text", "webdataset")
+# What counts as input in a plain folder given as --input.
+INPUT_SUFFIXES = (
+    *readers.SUFFIXES,
+    *(
+        f"{name}{compression}"
+        for name in (".warc", ".arc", ".wat", ".csv", ".tsv", ".jsonl", ".json", ".ndjson", ".txt")
+        for compression in ("", *url_lists.COMPRESSIONS)
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,9 @@ class IngestConfig:
     """Everything a worker needs; `pipelines.ingest` maps its flags onto these fields one to one."""
 
     input_format: str = "auto"
-    url_col: str = "url"
-    caption_col: str | None = "caption"
+    # URL and text columns of URL lists and image-text tables; None finds them by name (url, URL, ...).
+    url_col: str | None = None
+    text_column: str | None = None
     fetch: FetchConfig = field(default_factory=FetchConfig)
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     text: TextConfig = field(default_factory=TextConfig)
@@ -58,23 +69,29 @@ def detect_format(path: str) -> str:
         return "warc"  # ARC is WARC's predecessor: the same reader tells them apart by their first bytes
     if name.endswith((".tar", ".tar.gz", ".tgz")):
         return "webdataset"
-    if name.endswith(".parquet"):
-        from capfilt.readers import detect_format as detect_parquet
-        from schemas import SchemaError
-
+    if name.endswith(readers.TABLE_SUFFIXES):
         try:
-            return detect_parquet(path)
-        except SchemaError:
-            return "urls"  # a Parquet file without images is a URL list
+            return readers.detect_format(path)
+        except UnsupportedFile:
+            # A Parquet file without images that is not one of our tables (LAION/DataComp metadata, a
+            # plain URL list) is a URL list; the URL-list reader says so if it has no URL column either.
+            if name.endswith(".parquet") and schema_name(read_schema(path)) is None:
+                return "urls"
+            raise
     url_lists.list_format(path)  # raises a clear error for anything else
     return "urls"
 
 
 def read_candidates(path: str, file_index: int, config: IngestConfig) -> Iterator[dict | Reject]:
-    """Every input row of one file, as a candidate, a downloaded pair (image formats) or a Reject."""
+    """Every input row of one file, as a candidate, a downloaded pair (image formats) or a Reject; a file
+    that cannot be read ends in one `read` Reject naming it (after the rows read before the damage)."""
+    return guarded(path, lambda: _candidates(path, file_index, config))
+
+
+def _candidates(path: str, file_index: int, config: IngestConfig) -> Iterator[dict | Reject]:
     fmt = detect_format(path) if config.input_format == "auto" else config.input_format
     if fmt in IMAGE_FORMATS:
-        yield from read_pairs(path, fmt)
+        yield from read_pairs(path, fmt, config.text_column)
     elif fmt == "urls":
         yield from _url_list_candidates(path, file_index, config)
     else:
@@ -82,14 +99,12 @@ def read_candidates(path: str, file_index: int, config: IngestConfig) -> Iterato
 
 
 def _url_list_candidates(path: str, file_index: int, config: IngestConfig) -> Iterator[dict | Reject]:
-    for row in url_lists.read_url_list(path, config.url_col, config.caption_col):
+    for row in url_lists.read_url_list(path, config.url_col, config.text_column):
         key = make_key(file_index, row.position)
         if isinstance(row, url_lists.BadRow):
             yield Reject(key, None, "read", row.reason, row.detail)
         elif not row.url:
-            yield Reject(
-                key, None, "read", "missing_url", f"{path} row {row.position}: empty {config.url_col!r}"
-            )
+            yield Reject(key, None, "read", "missing_url", f"{path} row {row.position}: empty URL")
         else:
             yield {"key": key, "url": row.url, "caption": row.caption, "page_url": None, "source": "urls"}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from capfilt.accounting import accounting
+
 
 def build_stats(
     input_rows: int,
@@ -21,11 +23,10 @@ def build_stats(
     rejects = sum(by_stage.values())
     seconds = max(seconds, 1e-9)
     return {
-        "input_rows": input_rows,
+        # input_rows, accounted, unaccounted: every input row ends exactly once in pairs or rejects.
+        **accounting(input_rows, pairs, rejects),
         "pairs": pairs,
         "rejects": rejects,
-        # Every input row ends exactly once in pairs or rejects; False means a bug, never expected.
-        "accounted": input_rows == pairs + rejects,
         "rejects_by_stage": dict(sorted(by_stage.items())),
         "rejects_by_reason": dict(sorted(by_reason.items())),
         "seconds": round(seconds, 3),

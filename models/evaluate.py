@@ -24,7 +24,7 @@ import schemas
 from models import retrieval, zeroshot
 from models.cli_flags import StrictArgumentParser
 from models.encoders import load_encoder
-from models.parquet_data import decode_image, draft_size_for, table_schema
+from models.parquet_data import decode_image, draft_size_for, iter_table_records, table_schema
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
     with tqdm(desc="embed", unit="img", leave=False, disable=None) as progress:
         for path in files:
             schema = table_schema(path)
-            for record in schemas.iter_records(path, schema):
+            for record in iter_table_records(path, schema):
                 if limit and len(keys) >= limit:
                     break
                 texts, image = all_texts(record, schema), decode_image(record, draft_size)

@@ -25,6 +25,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 
 import schemas
 from capfilt import images
+from schemas.image_text import ImageTextColumns, derived_key, image_text_columns, iter_image_text_rows
 
 # The loader decodes with the project's one decode path (capfilt.images, a leaf module with no other
 # project imports), so training sees the pixels CapFilt's models saw: upright, RGB on white.
@@ -200,12 +201,28 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 
 def table_schema(path: str):
-    """`curated` or `pairs`, from the file's schema stamp (or its columns when unstamped)."""
+    """`curated` or `pairs` from the file's schema stamp (or its columns when unstamped); for any other
+    image-text table (a Hugging Face `datasets` export) its image and text columns (`ImageTextColumns`)."""
     found = schemas.read_schema(path)
     name = schemas.schema_name(found)
     if name == "curated" or (name is None and "captions" in found.names):
         return schemas.CURATED
+    if name is None and not {"key", "caption", "image"} <= set(found.names):
+        columns = image_text_columns(found)
+        if columns.image and columns.text:
+            return columns
     return schemas.PAIRS
+
+
+def iter_table_records(path: str, schema) -> Iterator[dict]:
+    """The rows of one file as `table_schema` read it: our tables conformed to their schema, any other
+    image-text table under `pairs` names (key derived from file and position when it has none)."""
+    if not isinstance(schema, ImageTextColumns):
+        yield from schemas.iter_records(path, schema)
+        return
+    with schemas.open_table(path) as table:
+        for position, row in enumerate(iter_image_text_rows(table, schema)):
+            yield {**row, "key": row["key"] or derived_key(path, position)}
 
 
 def choose_text(record: dict, schema, rng: random.Random) -> str | None:
@@ -223,13 +240,17 @@ def iter_texts(files: list[str]) -> Iterator[str]:
     """Every text of the files (web captions, references, kept captions), e.g. to train a tokenizer."""
     for path in files:
         schema = table_schema(path)
-        names = ["captions"] if schema is schemas.CURATED else ["caption", "references"]
-        texts = schemas.read_table(path, pa.schema([schema.field(n) for n in names]))
-        for column in texts.columns:
-            for value in column.to_pylist():
-                for text in value if isinstance(value, list) else [value]:
-                    if text:
-                        yield text
+        if isinstance(schema, ImageTextColumns):
+            rows = iter_table_records(path, schema)
+            values = (value for row in rows for value in (row["caption"], row["references"]))
+        else:
+            names = ["captions"] if schema is schemas.CURATED else ["caption", "references"]
+            texts = schemas.read_table(path, pa.schema([schema.field(n) for n in names]))
+            values = (value for column in texts.columns for value in column.to_pylist())
+        for value in values:
+            for text in value if isinstance(value, list) else [value]:
+                if text:
+                    yield text
 
 
 def decode_image(record: dict, draft_size: tuple[int, int] | None = None) -> Image.Image | None:
@@ -335,7 +356,7 @@ class ParquetImageText(IterableDataset):
             row, produced = 0, 0
             for path in mine:
                 schema = self.schemas[path]
-                for record in schemas.iter_records(path, schema):
+                for record in iter_table_records(path, schema):
                     row += 1
                     if by_file or (row - 1) % readers == reader:
                         produced += 1

@@ -23,19 +23,19 @@ from apache_beam.ml.inference.base import RunInference
 from apache_beam.options.pipeline_options import DirectOptions, StandardOptions, WorkerOptions
 
 import schemas
-from capfilt import checkpoints, corpus, policy
+from capfilt import checkpoints, corpus, policy, readers
 from capfilt.captioner import ENGINES as CAPTIONER_ENGINES
 from capfilt.captioner import CaptionerSettings
 from capfilt.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate import dropped_reject
 from capfilt.filter import ENGINES as FILTER_ENGINES
 from capfilt.filter import FilterSettings
-from capfilt.readers import FORMATS, detect_format
 from capfilt.stats import summary_line
 from models.cli_flags import report_error
 from pipelines import capfilt_steps as steps
 from pipelines import options, staging
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
+from pipelines.unique_keys import UniqueKeys
 
 DESCRIPTION = """BLIP CapFilt on Apache Beam: caption every image, score the web text and every synthetic
 caption with the ITM filter, keep what the policy keeps.
@@ -58,12 +58,11 @@ def resolve_input(config: CapfiltConfig) -> tuple[list[str], str | None]:
     if pattern is None:
         pattern, default_labels = corpus.default_input()
         labels = labels or default_labels
-    files = schemas.expand(pattern)
-    if config.input_format == "auto":
-        for path in files:
-            detect_format(path)
-    elif config.input_format not in FORMATS:
-        raise ValueError(f"--input_format must be one of {', '.join(FORMATS)}")
+    files = schemas.expand(pattern, readers.SUFFIXES)
+    if config.input_format not in readers.FORMATS:
+        raise ValueError(f"--input_format must be one of {', '.join(readers.FORMATS)}")
+    for path in files:
+        readers.check_name(path)  # by name only: a file's content problems become `read` rejects
     return files, labels
 
 
@@ -105,13 +104,21 @@ def build(
     }
     read = (
         pipeline
-        | "InputFiles" >> beam.Create(files)
+        | "InputFiles" >> beam.Create(list(enumerate(files)))
         | "SpreadFiles" >> beam.Reshuffle()
         | "Read"
-        >> beam.ParDo(steps.ReadFile(config.input_format)).with_outputs(steps.REJECTS, main="records")
+        >> beam.ParDo(steps.ReadFile(config.input_format, config.text_column)).with_outputs(
+            steps.INPUT_ROWS, main="items"
+        )
     )
-    # Spread records (not just files) over workers: one big file would otherwise stay on one worker.
-    records = read.records | "SpreadRecords" >> beam.Reshuffle()
+    # Keys unique run-wide; its join by origin also spreads records (not just files) over workers.
+    keyed = (
+        read.items
+        | "UniqueKeys" >> UniqueKeys("capfilt")
+        | "ReadRejects" >> beam.Map(steps.tag_rejects).with_outputs(steps.REJECTS, main="records")
+    )
+    records = keyed.records
+    input_rows = read[steps.INPUT_ROWS] | "InputRows" >> beam.CombineGlobally(sum)
     prepared = records | "Prepare" >> beam.ParDo(steps.Prepare(config.seed)).with_outputs(
         steps.REJECTS, main="items"
     )
@@ -143,7 +150,7 @@ def build(
     )
     dropped_rejects = curated[steps.DROPPED] | "DroppedRejects" >> beam.Map(dropped_reject)
     rejects = (
-        read[steps.REJECTS],
+        keyed[steps.REJECTS],
         prepared[steps.REJECTS],
         *model_rejects,
     ) | "EarlyRejects" >> beam.Flatten()
@@ -184,6 +191,7 @@ def build(
         samples=beam.pvalue.AsSingleton(samples),
         staging=out,
         run=run_settings(config, files),
+        input_rows=beam.pvalue.AsSingleton(input_rows),
     )
 
 

@@ -12,32 +12,39 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from capfilt import report
+from capfilt.accounting import accounting
 from capfilt.corpus import web_labels
 from capfilt.curate import Curator
 from capfilt.prepare import Item, prepare
-from capfilt.readers import read_pairs
+from capfilt.readers import read_file
 from capfilt.stats import Stats
-from schemas import Reject, SchemaError
+from schemas import Reject
 
 REJECTS = "rejects"
 DROPPED = "dropped"
+INPUT_ROWS = "input_rows"
 
 
 class ReadFile(beam.DoFn):
-    """One input file -> `pairs` records, and Reject rows (tagged REJECTS) for bad records."""
+    """(file index, path) -> (origin, `pairs` record or read Reject) for every input row, a file that
+    cannot be read included, and the file's count of input rows (tagged INPUT_ROWS)."""
 
-    def __init__(self, input_format: str):
+    def __init__(self, input_format: str, text_column: str | None = None):
         self.input_format = input_format
+        self.text_column = text_column
 
-    def process(self, path: str):
-        try:
-            for record in read_pairs(path, self.input_format):
-                yield beam.pvalue.TaggedOutput(REJECTS, record) if isinstance(record, Reject) else record
-        except (SchemaError, OSError) as error:
-            # Checked at launch, so this is a file that changed or broke mid-read; its rows cannot be counted.
-            yield beam.pvalue.TaggedOutput(
-                REJECTS, Reject(None, path, "read", "unreadable_file", str(error)[:500])
-            )
+    def process(self, indexed_path: tuple[int, str]):
+        file_index, path = indexed_path
+        rows = 0
+        for item in read_file(path, self.input_format, self.text_column):
+            yield (file_index, rows), item
+            rows += 1
+        yield beam.pvalue.TaggedOutput(INPUT_ROWS, rows)
+
+
+def tag_rejects(item):
+    """After UniqueKeys: records go on, read Rejects to REJECTS."""
+    return beam.pvalue.TaggedOutput(REJECTS, item) if isinstance(item, Reject) else item
 
 
 class Prepare(beam.DoFn):
@@ -166,8 +173,11 @@ def write_text(path: str, text: str) -> None:
         handle.write(text.encode())
 
 
-def write_summary(summary: dict, samples: list, staging: str, run: dict) -> None:
-    """Write stats.json and report.html into the staging directory (promoted by the launcher at the end)."""
+def write_summary(summary: dict, samples: list, staging: str, run: dict, input_rows: int = 0) -> None:
+    """Write stats.json and report.html into the staging directory (promoted by the launcher at the end).
+
+    `input_rows` is what the readers yielded; `accounted` says whether curated + rejects add up to it."""
+    summary = {**summary, **accounting(input_rows, summary["curated"], summary["rejects"])}
     write_text(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
     picked = [(row, kept) for _, row, kept in samples]
     write_text(f"{staging}/report.html", report.render(summary, picked, run))

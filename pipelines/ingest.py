@@ -28,6 +28,7 @@ from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 from capfilt import dedup
 from capfilt.fetch import Fetcher
 from capfilt.ingest_rows import (
+    INPUT_SUFFIXES,
     IngestConfig,
     download_shard,
     normalise_downloaded,
@@ -38,6 +39,7 @@ from capfilt.ingest_stats import build_stats, summary_line
 from models.cli_flags import StrictArgumentParser
 from pipelines import options
 from pipelines.ingest_options import IngestOptions, ingest_config
+from pipelines.unique_keys import KeyRenames, with_key
 from schemas import PAIRS, REJECTS, Reject, expand, write_table
 
 LOG = logging.getLogger("pipelines.ingest")
@@ -67,7 +69,9 @@ def shard_name(kind: str, index: int, count: int) -> str:
 
 
 class ReadInput(beam.DoFn):
-    """One input file -> its rows as candidates (or downloaded pairs) and rejects; counts input rows."""
+    """One input file -> its rows as (origin, candidate, downloaded pair or read Reject); counts input rows.
+
+    The origin (file index, position) is what `UniqueKeys` orders by when two items share a key."""
 
     def __init__(self, config: IngestConfig):
         self.config = config
@@ -76,32 +80,48 @@ class ReadInput(beam.DoFn):
         file_index, path = indexed_path
         rows = 0
         for item in read_candidates(path, file_index, self.config):
+            yield (file_index, rows), item
             rows += 1
-            yield _reject(item) if isinstance(item, Reject) else item
         Metrics.counter(NAMESPACE, "input_rows").inc(rows)
         LOG.info("read %s: %d rows", path, rows)
         yield TaggedOutput("input_rows", rows)
 
 
+def url_group(origin, item) -> str:
+    """The group an input item is de-duplicated in, by URL; a read reject, or a record without a URL (some
+    WebDataset shards), cannot collide on URL and is a group of its own."""
+    if isinstance(item, Reject):
+        return f"read:{origin[0]}:{origin[1]}"
+    return dedup.url_identity(item["url"]) if item.get("url") else f"no-url:{origin[0]}:{origin[1]}"
+
+
 class CleanText(beam.DoFn):
+    """(origin, item) -> (URL group, (origin, cleaned record or Reject)): rejects too go to the URL group,
+    where they meet their record's new key if `KeyRenames` gave it one."""
+
     def __init__(self, config: IngestConfig):
         self.config = config
 
-    def process(self, record):
-        result = prepare_text(record, self.config.text)
-        yield _reject(result) if isinstance(result, Reject) else result
-
-
-def url_group_key(record: dict) -> str:
-    # Records without a URL (some WebDataset shards) cannot collide on URL: each is its own group.
-    return dedup.url_identity(record["url"]) if record.get("url") else f"no-url:{record['key']}"
+    def process(self, located):
+        origin, item = located
+        cleaned = item if isinstance(item, Reject) else prepare_text(item, self.config.text)
+        yield url_group(origin, item), (origin, cleaned)
 
 
 def keep_first_per_url(group):
-    _, records = group
-    records = list(records)
-    if len(records) == 1:
-        yield records[0]
+    """One URL group: items under their unique keys first (rejects go out), then the first record per
+    URL (by key) stays and the others are `dedup` rejects."""
+    _, grouped = group
+    new_keys = dict(grouped["renames"])
+    records = []
+    for origin, item in grouped["items"]:
+        item = with_key(item, new_keys.get(origin), NAMESPACE)
+        if isinstance(item, Reject):
+            yield _reject(item)
+        else:
+            records.append(item)
+    if len(records) <= 1:
+        yield from records
         return
     by_key = {r["key"]: r for r in records}
     losers = {}
@@ -245,13 +265,14 @@ def build(pipeline: beam.Pipeline, files: list[str], output: str, config: Ingest
         pipeline
         | "ListFiles" >> beam.Create(list(enumerate(files)))
         | "SpreadFiles" >> beam.Reshuffle()
-        | "Read" >> beam.ParDo(ReadInput(config)).with_outputs(REJECT, "input_rows", main="rows")
+        | "Read" >> beam.ParDo(ReadInput(config)).with_outputs("input_rows", main="rows")
     )
-    text = read.rows | "CleanText" >> beam.ParDo(CleanText(config)).with_outputs(REJECT, main="rows")
+    # Keys made unique run-wide (only keys and origins are grouped); the new keys meet their items in
+    # the grouping by URL, so the records travel through one shuffle, as before.
+    renames = read.rows | "KeyRenames" >> KeyRenames(url_group)
     unique = (
-        text.rows
-        | "KeyByUrl" >> beam.Map(lambda r: (url_group_key(r), r))
-        | "GroupByUrl" >> beam.GroupByKey()
+        {"items": read.rows | "CleanText" >> beam.ParDo(CleanText(config)), "renames": renames}
+        | "GroupByUrl" >> beam.CoGroupByKey()
         | "FirstPerUrl" >> beam.FlatMap(keep_first_per_url).with_outputs(REJECT, main="rows")
     )
     have_image, to_fetch = unique.rows | "HasImage" >> beam.Partition(
@@ -310,8 +331,6 @@ def build(pipeline: beam.Pipeline, files: list[str], output: str, config: Ingest
     )
 
     rejects = (
-        read[REJECT],
-        text[REJECT],
         unique[REJECT],
         normalised[REJECT],
         downloaded[REJECT],
@@ -374,7 +393,7 @@ def run(argv: list[str] | None = None) -> dict | None:
         parser.error(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     try:
         config = ingest_config(ingest)
-        files = expand(ingest.input)
+        files = expand(ingest.input, INPUT_SUFFIXES)
     except (ValueError, OSError) as error:
         parser.error(str(error))
     output = ingest.output.rstrip("/")

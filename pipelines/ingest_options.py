@@ -19,7 +19,8 @@ class IngestOptions(PipelineOptions):
     def _add_argparse_args(cls, parser):
         io = parser.add_argument_group("ingest: input and output")
         io.add_argument(
-            "--input", help="required: glob or comma-separated globs of input files (fsspec paths)"
+            "--input",
+            help="required: globs or folders of input files, comma-separated (fsspec paths)",
         )
         io.add_argument(
             "--output", help="required: output directory: pairs-*.parquet, rejects-*.parquet, stats.json"
@@ -30,8 +31,18 @@ class IngestOptions(PipelineOptions):
             choices=INPUT_FORMATS,
             help="input file format; auto detects it per file",
         )
-        io.add_argument("--url_col", default=INGEST.url_col, help="URL column of a URL list")
-        io.add_argument("--caption_col", default=INGEST.caption_col, help="caption column of a URL list")
+        io.add_argument(
+            "--url_col",
+            default=INGEST.url_col,
+            help="URL column of a URL list (default: url, URL or image_url)",
+        )
+        io.add_argument(
+            "--text_column",
+            "--caption_col",
+            dest="text_column",
+            default=INGEST.text_column,
+            help="text column of a URL list or image-text table (default: caption, text, alt, TEXT, txt...)",
+        )
         io.add_argument(
             "--rows_per_output_shard", type=int, default=10_000, help="pairs per output Parquet shard"
         )
@@ -241,8 +252,8 @@ def ingest_config(options: IngestOptions) -> IngestConfig:
     text = TextConfig(options.min_caption_chars, options.max_caption_chars)
     return IngestConfig(
         input_format=options.input_format,
-        url_col=options.url_col,
-        caption_col=options.caption_col or None,
+        url_col=options.url_col or None,
+        text_column=options.text_column or None,
         fetch=fetch,
         normalize=normalize,
         text=text,

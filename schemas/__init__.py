@@ -4,7 +4,16 @@ from schemas.clips import CLIPS
 from schemas.common import IMAGE_TYPE, schema_name, schema_version
 from schemas.curated import CURATED, SYNTHETIC_CAPTION
 from schemas.documents import DOCUMENTS, SEGMENT
-from schemas.io import expand, iter_batches, iter_records, read_schema, read_table, to_table, write_table
+from schemas.io import (
+    expand,
+    iter_batches,
+    iter_records,
+    open_table,
+    read_schema,
+    read_table,
+    to_table,
+    write_table,
+)
 from schemas.labels import LABELS, WORLD_OBJECT
 from schemas.pairs import PAIRS
 from schemas.rejects import REJECTS, Reject
@@ -28,6 +37,7 @@ __all__ = [
     "expand",
     "iter_batches",
     "iter_records",
+    "open_table",
     "read_schema",
     "read_table",
     "schema_name",

@@ -1,7 +1,8 @@
-"""Reading and writing our tables as Parquet on any fsspec path (local, gs://, s3://)."""
+"""Reading and writing our tables as Parquet on any fsspec path (local, gs://, s3://); Arrow IPC read too."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -10,42 +11,71 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from schemas.arrow_files import SUFFIXES, ArrowIpcFile, is_arrow_ipc
+from schemas.folders import NOT_DATA, folder_files, is_staging_name
 from schemas.validate import SchemaError, check_schema, conform
 
 # Written next to the final name and renamed at the end, so a crash never leaves a file that looks final.
 IN_PROGRESS_SUFFIX = ".inprogress"
 
 
-def expand(patterns: str | Iterable[str]) -> list[str]:
-    """Expand one glob or a comma-separated list of globs into sorted file paths (fsspec URLs kept).
+# What a folder's main table is made of, unless the caller says otherwise (the models read these).
+TABLE_SUFFIXES = (".parquet", *SUFFIXES)
+_WILDCARDS = re.compile(r"[*?\[]")
 
-    A pattern that matches nothing is an error naming that pattern, never an empty run.
+
+def _protocol(fs) -> str:
+    return fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+
+
+def _wildcard_staging(path: str, pattern: str) -> bool:
+    """True when a wildcard matched a staging or hidden name (`_inprogress-*`, `.tmp`) or our own
+    rejects/dropped folders: `out/*` must not read a run in progress or its rejects as data."""
+    literal = set(pattern.split("/"))
+    parts = [p for p in path.split("/") if p and p not in literal]
+    return any(is_staging_name(p) or p in NOT_DATA for p in parts)
+
+
+def expand(patterns: str | Iterable[str], suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> list[str]:
+    """Expand globs, folders or comma-separated lists of both into file paths (fsspec URLs kept).
+
+    A folder reads as its main table (`schemas.folders.folder_files`; `suffixes` are what counts as data in
+    a plain folder). Matches of one pattern are sorted; a file named twice is listed once. A pattern that
+    matches nothing is an error naming that pattern, never an empty run.
     """
     if isinstance(patterns, str):
         patterns = [p for p in patterns.split(",") if p.strip()]
-    found: list[str] = []
+    found: dict[str, None] = {}
     for pattern in patterns:
         pattern = pattern.strip()
         fs, _, paths = fsspec.get_fs_token_paths(pattern)
         if not paths:
             raise FileNotFoundError(f"no file matches {pattern!r}")
-        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        protocol = _protocol(fs)
+        wildcard = bool(_WILDCARDS.search(pattern))
+        matched = []
         for path in sorted(paths):
-            if fs.isdir(path):
-                raise IsADirectoryError(f"{path!r} is a directory; give a glob such as '{path}/*.parquet'")
-            found.append(path if protocol in ("file", "local") else f"{protocol}://{path}")
-    return found
+            if wildcard and _wildcard_staging(path, fs._strip_protocol(pattern)):
+                continue
+            matched.extend(folder_files(fs, path, suffixes) if fs.isdir(path) else [path])
+        if not matched:
+            raise FileNotFoundError(f"no data file matches {pattern!r} (only staging or rejects names)")
+        for path in matched:
+            found[path if protocol in ("file", "local") else f"{protocol}://{path}"] = None
+    return list(found)
 
 
 @contextmanager
-def open_parquet(path: str) -> Iterator[pq.ParquetFile]:
-    """Open a Parquet file on any fsspec path; a file that is not Parquet is a SchemaError naming it."""
+def open_table(path: str) -> Iterator[pq.ParquetFile | ArrowIpcFile]:
+    """Open a Parquet file, or an Arrow IPC file (`.arrow`), on any fsspec path; a file that is neither is a
+    SchemaError naming it."""
     with fsspec.open(path, "rb") as handle:
+        kind = "Arrow IPC" if is_arrow_ipc(path) else "Parquet"
         try:
-            parquet = pq.ParquetFile(handle)
+            table_file = ArrowIpcFile(handle) if kind == "Arrow IPC" else pq.ParquetFile(handle)
         except (pa.ArrowInvalid, OSError) as error:
-            raise SchemaError(f"{path}: not a readable Parquet file ({error})") from error
-        yield parquet
+            raise SchemaError(f"{path}: not a readable {kind} file ({error})") from error
+        yield table_file
 
 
 def _present(expected: pa.Schema, stored: pa.Schema) -> list[str]:
@@ -54,13 +84,13 @@ def _present(expected: pa.Schema, stored: pa.Schema) -> list[str]:
 
 
 def read_schema(path: str) -> pa.Schema:
-    with open_parquet(path) as parquet:
+    with open_table(path) as parquet:
         return parquet.schema_arrow
 
 
 def read_table(path: str, schema: pa.Schema) -> pa.Table:
     """Read a whole file, checked and conformed to `schema`."""
-    with open_parquet(path) as parquet:
+    with open_table(path) as parquet:
         stored = parquet.schema_arrow
         check_schema(stored, schema, path)
         return conform(parquet.read(columns=_present(schema, stored)), schema, path, file_schema=stored)
@@ -74,7 +104,7 @@ def iter_batches(
     Readers pass enforce_not_null=False so that a null in a required column becomes a `rejects` row
     for that record instead of an error for the whole file.
     """
-    with open_parquet(path) as parquet:
+    with open_table(path) as parquet:
         stored = parquet.schema_arrow
         check_schema(stored, schema, path)
         for batch in parquet.iter_batches(batch_size=batch_size, columns=_present(schema, stored)):

@@ -255,3 +255,60 @@ def test_help_documents_our_flags_and_beams(capsys):
     text = capsys.readouterr().out
     for flag in ("--captioner", "--itm_threshold", "--num_captions", "--help_beam", "--runner"):
         assert flag in text
+
+
+REAL_SHARDS = Path(__file__).parent / "data" / "real" / "shards"
+
+
+def test_a_hugging_face_export_hostile_metadata_and_bad_files_are_each_accounted(setup, tmp_path):
+    """The whole job on a real Hugging Face-style export (no key, no url), next to a WebDataset shard whose
+    .json metadata has the wrong types and a file that is not Parquet: only the bad records are rejected,
+    at the reader, and the good ones in their model batches are curated."""
+    import io
+    import tarfile
+
+    from tests.images import jpeg_bytes
+
+    members = {
+        "good.jpg": jpeg_bytes((200, 30, 30), (40, 40)),
+        "good.txt": b"a red square",
+        "numeric-caption.jpg": jpeg_bytes((30, 200, 30), (40, 40)),
+        "numeric-caption.json": json.dumps({"caption": 42}).encode(),
+        "text-width.jpg": jpeg_bytes((30, 30, 200), (40, 40)),
+        "text-width.txt": b"a blue square",
+        "text-width.json": json.dumps({"width": "abc"}).encode(),
+        "numeric-url.jpg": jpeg_bytes((90, 90, 30), (40, 40)),
+        "numeric-url.txt": b"an olive square",
+        "numeric-url.json": json.dumps({"url": 7}).encode(),
+    }
+    shard = tmp_path / "hostile.tar"
+    with tarfile.open(shard, "w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    (tmp_path / "garbage.parquet").write_bytes(b"PAR1 not a parquet file")
+    inputs = f"{REAL_SHARDS}/derived/photos-hf,{shard},{tmp_path}/garbage.parquet"
+    output = str(tmp_path / "out")
+    argv = [
+        "--input",
+        inputs,
+        "--output",
+        output,
+        "--captioner",
+        setup["captioner"],
+        "--filter",
+        setup["filter"],
+    ]
+    summary = job.run([*argv, *FAST, "--batch_size", "4"])
+
+    assert summary["input_rows"] == 5 + 4 + 1 == summary["curated"] + summary["rejects"]
+    assert summary["accounted"] and summary["unaccounted"] == 0
+    reasons = {k: v for k, v in summary["rejects_by_reason"].items() if k != "filter/no_text_kept"}
+    assert reasons == {"read/bad_field": 3, "read/unreadable_file": 1}
+    rejects = {row["key"]: row for row in read_dir(output, "rejects", schemas.REJECTS)[0]}
+    assert "caption is int 42, expected text" in rejects["numeric-caption"]["detail"]
+    assert "width is str 'abc'" in rejects["text-width"]["detail"]
+    assert "garbage.parquet" in rejects[None]["detail"]
+    scored = synthetic_by_key(output)
+    assert sorted(scored) == ["good", *(f"train-00000-of-00001-{i:09d}" for i in range(5))]

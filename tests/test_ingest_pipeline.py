@@ -166,3 +166,56 @@ def test_img2dataset_output_is_validated_and_deduplicated(tmp_path):
     assert stats["accounted"] and stats["input_rows"] == 4 and stats["pairs"] == 1
     assert stats["rejects_by_reason"]["dedup/duplicate_image"] == 1
     assert stats["rejects_by_reason"]["decode/not_an_image"] == 1
+
+
+REAL_SHARDS = os.path.join(os.path.dirname(__file__), "data", "real", "shards")
+
+
+def test_repeated_keys_damaged_shards_and_unreadable_files_are_all_accounted(tmp_path):
+    """Real shards read twice (every key repeated), a cut shard, a Hugging Face export without keys, a URL
+    list without a URL column and a file that is not Parquet: the job goes on and nothing vanishes."""
+    import shutil
+
+    derived = f"{REAL_SHARDS}/derived"
+    shutil.copytree(f"{derived}/photos-hf", tmp_path / "photos-hf")
+    (tmp_path / "copy").mkdir()
+    shutil.copy(f"{derived}/digits.tar", tmp_path / "copy" / "digits.tar")
+    (tmp_path / "links.csv").write_text("link,caption\nhttp://127.0.0.1/a.jpg,a\n")
+    (tmp_path / "garbage.parquet").write_bytes(b"PAR1 not parquet at all")
+    inputs = [
+        f"{derived}/digits.tar",
+        str(tmp_path / "copy" / "digits.tar"),
+        f"{derived}/digits-truncated.tar.gz",
+        str(tmp_path / "photos-hf"),
+        str(tmp_path / "links.csv"),
+        str(tmp_path / "garbage.parquet"),
+    ]
+    output = str(tmp_path / "out")
+    stats = run(["--input", ",".join(inputs), "--output", output, "--phash_threshold", "-1"])
+
+    pairs = [
+        row for path in schemas.expand(output) for row in schemas.read_table(path, schemas.PAIRS).to_pylist()
+    ]
+    rejects = [
+        row
+        for path in sorted(
+            glob.glob(f"{output}/rejects-*.parquet") + glob.glob(f"{output}/rejects/*.parquet")
+        )
+        for row in schemas.read_table(path, schemas.REJECTS).to_pylist()
+    ]
+    # 20 + 20 + (11 samples + 1 reject) + 5 photos + 1 + 1 input rows, each exactly once in the output.
+    assert stats["input_rows"] == 59 and stats["accounted"] and stats["unaccounted"] == 0
+    assert len(pairs) + len(rejects) == 59
+    keys = [r["key"] for r in pairs] + [r["key"] for r in rejects if r["key"]]
+    assert len(keys) == len(set(keys)), "a key was shared"
+    by_key = {r["key"]: r for r in rejects if r["key"]}
+    # The copy's samples are renamed, then refused as what they are: the same pairs again.
+    assert (by_key["a/10~2"]["stage"], by_key["a/10~2"]["reason"]) == ("dedup", "duplicate_pair")
+    assert by_key["a/10~2"]["detail"] == "same URL as a/10"
+    assert stats["rejects_by_reason"]["dedup/duplicate_pair"] == 20 + 11
+    assert stats["rejects_by_reason"]["read/truncated_shard"] == 1
+    file_rejects = {r["reason"]: r["detail"] for r in rejects if r["key"] is None}
+    assert "links.csv: no URL column" in file_rejects["unsupported_file"]
+    assert "garbage.parquet: not a readable Parquet file" in file_rejects["unreadable_file"]
+    photos = [p for p in pairs if p["source"] == "image_text"]
+    assert sorted(p["key"] for p in photos) == [f"train-00000-of-00001-{i:09d}" for i in range(5)]

@@ -7,72 +7,69 @@ download or resize carry no image; they become `rejects` rows with img2dataset's
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pyarrow as pa
 
-from capfilt.readers.checks import STAGE, check_pair
-from schemas import Reject, SchemaError, read_schema
-from schemas.io import open_parquet
+from capfilt.keys import derived_key
+from capfilt.readers.failures import UnsupportedFile
+from capfilt.readers.fields import STAGE, typed_pair
+from schemas import Reject
+from schemas.image_text import is_binary_type, is_string_type
+from schemas.io import open_table
 
 IMAGE_COLUMNS = ("jpg", "png", "webp")
+TEXT_COLUMNS = ("caption", "txt")
+SIZES = ("width", "height", "original_width", "original_height")
 SOURCE = "img2dataset"
 
 
 def image_column(schema: pa.Schema) -> str | None:
-    return next((name for name in IMAGE_COLUMNS if name in schema.names), None)
+    return next(
+        (n for n in IMAGE_COLUMNS if n in schema.names and is_binary_type(schema.field(n).type)), None
+    )
+
+
+def is_img2dataset(schema: pa.Schema) -> bool:
+    """img2dataset's layout: an image column named after the encode format and a per-row `status`."""
+    return image_column(schema) is not None and "status" in schema.names
 
 
 def _text_column(schema: pa.Schema) -> str | None:
-    return next((name for name in ("caption", "txt") if name in schema.names), None)
-
-
-def _int(value) -> int | None:
-    return int(value) if value is not None else None
+    return next((n for n in TEXT_COLUMNS if n in schema.names and is_string_type(schema.field(n).type)), None)
 
 
 def read_img2dataset_parquet(path: str, batch_size: int = 256) -> Iterator[dict | Reject]:
-    schema = read_schema(path)
-    image_name = image_column(schema)
-    if image_name is None:
-        raise SchemaError(
-            f"{path}: missing image column (one of {', '.join(IMAGE_COLUMNS)}); "
-            "img2dataset writes images into Parquet only with --output_format parquet"
-        )
-    text_name = _text_column(schema)
-    if text_name is None:
-        raise SchemaError(f"{path}: missing caption column ('caption' or 'txt')")
-    if "key" not in schema.names:
-        raise SchemaError(f"{path}: missing column 'key'")
-    with open_parquet(path) as parquet:
-        for batch in parquet.iter_batches(batch_size=batch_size):
-            yield from _records(batch.to_pylist(), path, image_name, text_name)
+    with open_table(path) as table:
+        schema = table.schema_arrow
+        image_name, text_name = image_column(schema), _text_column(schema)
+        if image_name is None or text_name is None:
+            raise UnsupportedFile(
+                f"{path}: img2dataset output needs an image column ({', '.join(IMAGE_COLUMNS)}) and a "
+                f"caption column ({' or '.join(TEXT_COLUMNS)}); columns: {', '.join(schema.names)}"
+            )
+        wanted = [n for n in ("key", "url", "status", "error_message", *SIZES) if n in schema.names]
+        position = 0
+        for batch in table.iter_batches(batch_size=batch_size, columns=[image_name, text_name, *wanted]):
+            for row in batch.to_pylist():
+                yield record(row, path, position, image_name, text_name)
+                position += 1
 
 
-def _records(rows: list[dict], path: str, image_name: str, text_name: str) -> Iterator[dict | Reject]:
-    extension = image_name
-    for row in rows:
-        key, url = row.get("key"), row.get("url")
-        status = row.get("status")
-        if status is not None and status != "success":
-            detail = f"{path}: {row.get('error_message') or status}"
-            yield Reject(key, url, STAGE, f"img2dataset_{status}", detail)
-            continue
-        data = row.get(image_name)
-        record = {
-            "key": key,
-            "url": url,
-            "page_url": None,
-            "caption": row.get(text_name),
-            "references": None,
-            "image": {"bytes": data, "path": f"{key}.{extension}"},
-            "width": _int(row.get("width")),
-            "height": _int(row.get("height")),
-            "original_width": _int(row.get("original_width")),
-            "original_height": _int(row.get("original_height")),
-            "sha256": row.get("sha256") or (hashlib.sha256(data).hexdigest() if data else None),
-            "phash": None,
-            "source": SOURCE,
-        }
-        yield check_pair(record, path) or record
+def record(row: dict, path: str, position: int, image_name: str, text_name: str) -> dict | Reject:
+    """The img2dataset reader's one row -> record function."""
+    key = row.get("key")
+    key = str(key) if key not in (None, "") else derived_key(path, position)
+    where = f"{path} row {position}"
+    status = row.get("status")
+    if status is not None and status != "success":
+        url, message = row.get("url"), row.get("error_message")
+        return Reject(key, url, STAGE, f"img2dataset_{status}", f"{where}: {message or status}")
+    raw = {
+        "key": key,
+        "url": row.get("url"),
+        "caption": row.get(text_name),
+        "image": {"bytes": row.get(image_name), "path": f"{key}.{image_name}"},
+        **{name: row.get(name) for name in SIZES},
+    }
+    return typed_pair(raw, where, SOURCE)
