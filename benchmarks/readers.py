@@ -11,7 +11,6 @@ the .tar, once as it is and once with its key grouping (`KeyRenames`) left out. 
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import io
 import json
@@ -20,6 +19,8 @@ import random
 import tarfile
 import tempfile
 import time
+
+from models.cli_flags import StrictArgumentParser
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
@@ -83,10 +84,10 @@ def ingest(path: str, output: str, with_unique_keys: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=2000)
-    parser.add_argument("--image_size", type=int, default=64)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = StrictArgumentParser(prog="python -m benchmarks.readers", description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=2000, help="samples in the generated shard")
+    parser.add_argument("--image_size", type=int, default=64, help="side of the generated images")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per reader; the best is reported")
     args = parser.parse_args()
     results: dict = {"samples": args.samples}
     with tempfile.TemporaryDirectory() as work:

@@ -130,7 +130,7 @@ class CapfiltConfig:
 
 # The sections of `python -m pipelines.capfilt --help`, by field name; a field in none shows under "other".
 HELP_GROUPS = {
-    "input and output": ("input", "input_format", "output"),
+    "input and output": ("input", "input_format", "text_column", "output"),
     "models": ("captioner", "filter", "engine", "device", "precision"),
     "captioning": ("num_captions", "decoding", "top_p", "min_length", "max_length", "prompt", "seed"),
     "filtering and policy": ("policy", "itm_threshold", "top_k", "itm_first_token", "itm_max_tokens"),

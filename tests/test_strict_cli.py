@@ -333,6 +333,7 @@ def test_every_model_subcommand_is_strict(capsys, build, argv):
         ("combination", "--sample", "--samples"),
         ("crawl", "--repeats", "--repeat"),
         ("decode", "--round", "--rounds"),
+        ("readers", "--sample", "--samples"),
         ("ingest", "--thread", "--threads"),
         ("loader", "--step", "--steps"),
         ("world", "--image", "--images"),
