@@ -77,7 +77,7 @@ def run_summary(summary: dict, run: dict) -> str:
     names = run.get("model_names") or {}
     files = run.get("input_files")
     source = html.escape(shown_paths(str(run.get("input") or "")))
-    input_line = f"{source} ({files} file{'s' if files != 1 else ''}, {summary['inputs']:,} records)"
+    input_line = f"{source}: {files} file{'s' if files != 1 else ''}, {summary['inputs']:,} records"
     output_line = (
         f"{html.escape(shown_path(str(run.get('output', '')), parts=1))}: "
         f"curated/ {summary['curated']:,} images, dropped/ {summary['dropped_no_text_kept']:,} images, "
