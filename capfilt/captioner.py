@@ -8,6 +8,9 @@ engine uses transformers' public `generate` exactly as BLIP's code does:
 - nucleus sampling uses BLIP's settings: top_p, top_k 50 (transformers' default at the time BLIP was
   written, which BLIP relied on) and repetition_penalty 1.1;
 - the prompt is stripped by token count, then decoded (BLIP strips it by characters after decoding).
+
+Each caption also says whether decoding stopped at max_length before the end token ([SEP]): such a caption
+may end mid-phrase ("... and a purple cross on"), which its filter score does not reveal.
 """
 
 from __future__ import annotations
@@ -24,6 +27,22 @@ from capfilt.seeding import PerRowSampler, caption_seed, generators
 # BLIP's nucleus-sampling call (models/blip.py, BLIP_Decoder.generate with sample=True).
 BLIP_SAMPLING_TOP_K = 50
 BLIP_SAMPLING_REPETITION_PENALTY = 1.1
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    # Decoding reached max_length (prompt included) without emitting the end token.
+    hit_max_length: bool
+
+
+def ran_to_max_length(generated: torch.Tensor, length: int, max_length: int, eos_token_id: int) -> list[bool]:
+    """Per row of generated ids (prompt excluded) of a sequence batch `length` tokens long (prompt
+    included): True when the row reached max_length without its end token. A batch shorter than max_length
+    ended because every row emitted the end token."""
+    if length < max_length:
+        return [False] * generated.shape[0]
+    return (~(generated == eos_token_id).any(dim=1)).tolist()
 
 
 @dataclass(frozen=True)
@@ -54,12 +73,16 @@ class CaptionerSettings:
 
 
 class Captioner:
-    """Interface: `caption(images, seeds)` returns, per image, `num_captions` strings."""
+    """Interface: `captions(images, seeds)` returns, per image, `num_captions` Captions (text and whether
+    it hit max_length); `caption` the same as plain strings."""
 
     settings: CaptionerSettings
 
-    def caption(self, images: list[Image.Image], seeds: list[int]) -> list[list[str]]:
+    def captions(self, images: list[Image.Image], seeds: list[int]) -> list[list[Caption]]:
         raise NotImplementedError
+
+    def caption(self, images: list[Image.Image], seeds: list[int]) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.captions(images, seeds)]
 
 
 class TransformersCaptioner(Captioner):
@@ -100,8 +123,13 @@ class TransformersCaptioner(Captioner):
             )
         return kwargs
 
+    @property
+    def eos_token_id(self) -> int:
+        # What BlipForConditionalGeneration.generate stops at.
+        return self.model.config.text_config.sep_token_id
+
     @torch.inference_mode()
-    def caption(self, images: list[Image.Image], seeds: list[int]) -> list[list[str]]:
+    def captions(self, images: list[Image.Image], seeds: list[int]) -> list[list[Caption]]:
         if not images:
             return []
         n = self.settings.num_captions
@@ -114,9 +142,16 @@ class TransformersCaptioner(Captioner):
         # generate returns [DEC] + prompt + continuation; the prompt is everything but its dropped [SEP].
         continuation = output[:, self.prompt_ids.shape[1] - 1 :]
         texts = [t.strip() for t in self.processor.batch_decode(continuation, skip_special_tokens=True)]
-        if copies == 1:
-            return [[text] * n for text in texts]
-        return [texts[i * n : (i + 1) * n] for i in range(len(images))]
+        cut = ran_to_max_length(continuation, output.shape[1], self.settings.max_length, self.eos_token_id)
+        return per_image(texts, cut, len(images), n, copies)
+
+
+def per_image(texts: list[str], cut: list[bool], images: int, n: int, copies: int) -> list[list[Caption]]:
+    """Rows i * copies + j -> image i's n Captions (one greedy row stands for all n when copies == 1)."""
+    rows = [Caption(text, hit) for text, hit in zip(texts, cut, strict=True)]
+    if copies == 1:
+        return [[row] * n for row in rows]
+    return [rows[i * n : (i + 1) * n] for i in range(images)]
 
 
 def _fast_captioner(settings: CaptionerSettings) -> Captioner:

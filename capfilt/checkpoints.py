@@ -129,6 +129,36 @@ def _check_config(config: dict, name: str, kind: str) -> None:
         )
 
 
+WEIGHTS_HASH_DIGITS = 8
+
+
+def weights_digest(directory: Path) -> str:
+    """sha256 of the checkpoint's safetensors weights (model.safetensors, or the shards in name order, read
+    as one stream): what the weights are, whatever folder holds them."""
+    files = sorted(directory.glob("model-*.safetensors")) or [directory / "model.safetensors"]
+    digest = hashlib.sha256()
+    for path in files:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def portable_name(name: str) -> str:
+    """How a corpus names the checkpoint that made it, the same on every machine.
+
+    A local directory becomes its folder name plus the first digits of its weights' sha256
+    (`filter@3f2a9c1e`: two copies of one checkpoint get the same name, a retrained one another); a hub id
+    or a remote URL (gs://, s3://, ...) already means the same everywhere and is kept as given (a remote
+    checkpoint is not downloaded on the launcher just to hash it). Call it once per run, on the launcher.
+    """
+    path = Path(name).expanduser()
+    if name.startswith(REMOTE_PREFIXES) or not path.is_dir():
+        return name.rstrip("/")
+    folder = path.resolve().name
+    return f"{folder}@{weights_digest(path)[:WEIGHTS_HASH_DIGITS]}"
+
+
 def _local_copy(url: str) -> str:
     """Copy a remote checkpoint directory to a local cache, once per machine (transformers reads files)."""
     import fsspec

@@ -10,12 +10,17 @@ from schemas import Reject
 
 
 def curated_row(item: Item, verdict: policy.Verdict, captioner: str, filter: str, policy_name: str) -> dict:
+    """`captioner` and `filter` are the models' portable names (capfilt.checkpoints.portable_name)."""
     record = item.record
     data = record["image"]["bytes"]
     web_score, synthetic_scores = item.scores[0], item.scores[1:]
+    # None when the captioner did not say (an Item built without flags).
+    cut = item.synthetic_hit_max_length or [None] * len(item.synthetic)
     synthetic = [
-        {"text": text, "score": score, "kept": kept}
-        for text, score, kept in zip(item.synthetic, synthetic_scores, verdict.synthetic_kept, strict=True)
+        {"text": text, "score": score, "kept": kept, "hit_max_length": hit}
+        for text, score, kept, hit in zip(
+            item.synthetic, synthetic_scores, verdict.synthetic_kept, cut, strict=True
+        )
     ]
     kept_texts = ([item.web_caption] if verdict.web_kept else []) + [
         s["text"] for s in synthetic if s["kept"]
@@ -48,13 +53,19 @@ def dropped_reject(row: dict) -> Reject:
 
 
 class Curator:
-    """Policy + row building with the run's settings bound, so a pipeline step is one call per item."""
+    """Policy + row building with the run's settings bound, so a pipeline step is one call per item.
 
-    def __init__(self, config):
+    `model_names` maps "captioner" and "filter" to the names stored in each row: portable names computed
+    once on the launcher (default: the configured paths, as given)."""
+
+    def __init__(self, config, model_names: dict[str, str] | None = None):
         self.config = config
         self.policy_name = policy.describe(config.policy, config.itm_threshold, config.top_k)
+        names = model_names or {"captioner": config.captioner, "filter": config.filter}
+        self.captioner_name, self.filter_name = names["captioner"], names["filter"]
 
     def __call__(self, item: Item) -> tuple[dict, policy.Verdict]:
         c = self.config
         verdict = policy.decide(c.policy, item.scores[0], item.scores[1:], c.itm_threshold, c.top_k)
-        return curated_row(item, verdict, c.captioner, c.filter, self.policy_name), verdict
+        row = curated_row(item, verdict, self.captioner_name, self.filter_name, self.policy_name)
+        return row, verdict

@@ -25,6 +25,8 @@ class Item:
     image: Image.Image
     seed: int
     synthetic: list[str] = field(default_factory=list)
+    # Per synthetic caption: did the captioner stop at max_length before its end token (maybe mid-phrase)?
+    synthetic_hit_max_length: list[bool] = field(default_factory=list)
     # Filter scores: the web text's first, then one per synthetic caption.
     scores: list[float] = field(default_factory=list)
 

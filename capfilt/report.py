@@ -6,11 +6,14 @@ import base64
 import html
 import io
 
+from capfilt import report_summary
+from capfilt.curate import dropped_reject
 from capfilt.images import ImageRejected, decode_image
 
 THUMBNAIL = 192
 WEB_COLOUR = "#2f6fdf"
 SYNTHETIC_COLOUR = "#e8833a"
+CUT_TITLE = "decoding stopped at max_length before the end token, so the caption may be cut mid-phrase"
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;
@@ -18,6 +21,16 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;
 header{background:#1d2330;color:#fff;padding:20px 32px}
 header h1{margin:0 0 4px;font-size:22px}
 header p{margin:0;opacity:.75;font-size:13px;word-break:break-all}
+header table.run th{color:#aab2c0;font-weight:600;vertical-align:top;border:0;padding:2px 16px 2px 0}
+header table.run td{border:0;padding:2px 0;word-break:break-word}
+header code{color:#ffd9a8}
+details.panel{margin:16px 0}
+details summary{cursor:pointer;font-weight:600}
+details td code{word-break:break-all}
+p.note{color:#5b6475;margin:8px 0 12px}
+.reason{font-size:12px;color:#c8402f;margin:4px 0}
+.cut{display:inline-block;margin-left:6px;font-size:10px;font-weight:700;padding:1px 5px;border-radius:4px;
+  background:#fff1c2;color:#7a5a00}
 main{padding:24px 32px;max-width:1400px;margin:auto}
 h2{font-size:17px;margin:28px 0 12px}
 .cards{display:flex;flex-wrap:wrap;gap:12px}
@@ -118,12 +131,18 @@ def histogram_svg(
     return "".join(parts)
 
 
-def _text_line(kind: str, text: str, score: float, kept: bool) -> str:
+def _text_line(kind: str, text: str, score: float, kept: bool, hit_max_length: bool | None = None) -> str:
     colour = WEB_COLOUR if kind == "web" else SYNTHETIC_COLOUR
+    label = "web text T<sub>w</sub>" if kind == "web" else "synthetic caption T<sub>s</sub>"
+    cut = (
+        f'<span class="cut" title="{CUT_TITLE}">hit max_length: may end mid-phrase</span>'
+        if hit_max_length
+        else ""
+    )
     return (
         f'<div class="text {"kept" if kept else "drop"}">'
         f'<span class="badge">{"KEPT" if kept else "DROP"}</span>'
-        f'<div class="words"><div class="kind">{kind}</div>{html.escape(text)}</div>'
+        f'<div class="words"><div class="kind">{label}</div>{html.escape(text)}{cut}</div>'
         f'<div class="score">{score:.3f}<div class="bar"><i style="width:{100 * score:.0f}%;'
         f'background:{colour}"></i></div></div></div>'
     )
@@ -132,13 +151,32 @@ def _text_line(kind: str, text: str, score: float, kept: bool) -> str:
 def sample_card(row: dict, image_kept: bool) -> str:
     uri = thumbnail_data_uri(row["image"]["bytes"])
     lines = [_text_line("web", row["web_caption"], row["web_score"], row["web_kept"])]
-    lines += [_text_line("synthetic", s["text"], s["score"], s["kept"]) for s in row["synthetic"]]
+    lines += [
+        _text_line("synthetic", s["text"], s["score"], s["kept"], s.get("hit_max_length"))
+        for s in row["synthetic"]
+    ]
     image = f'<img src="{uri}" alt="{html.escape(row["key"])}">' if uri else ""
+    reason = ""
+    if not image_kept:
+        reject = dropped_reject(row)
+        reason = (
+            f'<div class="reason">reject <code>{reject.stage}/{reject.reason}</code>: '
+            f"{html.escape(reject.detail)}</div>"
+        )
     return (
         f'<div class="sample {"" if image_kept else "dropped"}">{image}<div class="body">'
         f'<div class="key">{html.escape(row["key"])} · image {"kept" if image_kept else "dropped"}</div>'
-        f"{''.join(lines)}</div></div>"
+        f"{reason}{''.join(lines)}</div></div>"
     )
+
+
+def pick_samples(kept: list, dropped: list, total: int) -> tuple[list, list]:
+    """Up to `total` samples, half kept and half dropped images; when one side has too few, the other side
+    fills the rest. Each list is taken from its front (the caller's stable order)."""
+    half = total // 2
+    dropped_n = min(len(dropped), max(total - half, total - len(kept)))
+    kept_n = min(len(kept), total - dropped_n)
+    return kept[:kept_n], dropped[:dropped_n]
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -152,26 +190,39 @@ def _table(rows: list[tuple], header: tuple) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _gallery(title: str, shown: list[dict], image_kept: bool, total: int, note: str) -> str:
+    if not total:
+        return f"<h2>{title}</h2><p class='note'>None in this run.</p>"
+    cards = "".join(sample_card(row, image_kept) for row in sorted(shown, key=lambda r: r["key"]))
+    return (
+        f"<h2>{title} ({len(shown)} shown of {total:,})</h2><p class='note'>{note}</p>"
+        f'<div class="grid">{cards}</div>'
+    )
+
+
 def render(summary: dict, samples: list[tuple[dict, bool]], run: dict) -> str:
-    """The whole page. `samples` are (curated row, image kept) pairs; `run` names the models and settings."""
+    """The whole page. `samples` are (curated row, image kept) pairs, already picked (pick_samples); `run`
+    is stats.json's settings (with `model_names`)."""
     web, synthetic = summary["web"], summary["synthetic"]
+    cut, cut_kept = synthetic.get("hit_max_length", 0), synthetic.get("hit_max_length_kept", 0)
     cards = [
-        (summary["inputs"], "input records"),
-        (summary["curated"], "images kept (curated)"),
-        (summary["rejects"], "rejects (incl. dropped by filter)"),
+        (f"{summary['inputs']:,}", "input records"),
+        (f"{summary['curated']:,}", "images kept (curated/)"),
+        (f"{summary['rejects']:,}", "rejects (incl. images dropped by the filter)"),
         (_pct(summary["images_kept_fraction"]), "of scored images kept"),
-        (_pct(web["kept_fraction"]), "web texts kept"),
-        (_pct(synthetic["kept_fraction"]), "synthetic captions kept"),
-        (summary["rescued_by_captioner"], "images kept only thanks to T_s"),
+        (_pct(web["kept_fraction"]), "web texts T<sub>w</sub> kept"),
+        (_pct(synthetic["kept_fraction"]), "synthetic captions T<sub>s</sub> kept"),
+        (f"{summary['rescued_by_captioner']:,}", "images kept only thanks to a T<sub>s</sub>"),
+        (f"{cut:,}", f"T<sub>s</sub> that hit max_length ({cut_kept:,} of them kept)"),
     ]
     quality = summary.get("quality")
     if quality:
         cards += [
-            (_pct(quality["web_precision"]), "precision: kept web texts that are correct"),
-            (_pct(quality["web_recall"]), "recall: correct web texts kept"),
+            (_pct(quality["web_precision"]), "precision: kept T<sub>w</sub> that are correct"),
+            (_pct(quality["web_recall"]), "recall: correct T<sub>w</sub> kept"),
         ]
     card_html = "".join(
-        f'<div class="card"><b>{html.escape(str(v))}</b><span>{label}</span></div>' for v, label in cards
+        f'<div class="card"><b>{html.escape(v)}</b><span>{label}</span></div>' for v, label in cards
     )
     threshold = run.get("itm_threshold") if run.get("policy") == "paper" else None
     histogram = histogram_svg(web["histogram"]["counts"], synthetic["histogram"]["counts"], threshold)
@@ -184,26 +235,45 @@ def render(summary: dict, samples: list[tuple[dict, bool]], run: dict) -> str:
         ]
         quality_html = (
             "<h2>Web-text verdicts against the ground truth</h2><div class='panel'>"
+            f"<p class='note'>Labels: {report_summary.labels_in_words(run)}. Each T<sub>w</sub> is labelled "
+            "correct or by the kind of noise it carries.</p>"
             + _table(rows, ("web text label", "kept", "dropped", "kept fraction"))
             + "</div>"
         )
-    ordered = sorted(samples, key=lambda s: (not s[1], s[0]["key"]))
-    grid = "".join(sample_card(row, kept) for row, kept in ordered)
-    settings = " · ".join(f"{k}: {html.escape(str(v))}" for k, v in run.items())
+    kept = [row for row, image_kept in samples if image_kept]
+    dropped = [row for row, image_kept in samples if not image_kept]
+    galleries = _gallery(
+        "Kept images",
+        kept,
+        True,
+        summary["curated"],
+        "Green: the image is in curated/ with the texts marked KEPT as its captions.",
+    ) + _gallery(
+        "Dropped images",
+        dropped,
+        False,
+        summary["dropped_no_text_kept"],
+        "Red: no text survived the policy; the row is in dropped/ (every score kept) and in rejects/ with "
+        "the reason shown.",
+    )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>CapFilt report</title>
 <style>{CSS}</style></head><body>
-<header><h1>CapFilt report</h1><p>{settings}</p></header><main>
+<header><h1>CapFilt report</h1>{report_summary.run_summary(summary, run)}</header><main>
+{report_summary.settings_details(run)}
+<p class="note"><b>T<sub>w</sub></b> is the web text that came with an image (its alt text or caption);
+<b>T<sub>s</sub></b> are the synthetic captions the captioner writes for it. The filter scores each text
+against the image (ITM match probability, 0 to 1) and the policy keeps or drops each one.</p>
 <div class="cards">{card_html}</div>
 <h2>Filter scores: web text T<sub>w</sub> vs synthetic captions T<sub>s</sub></h2>
 <div class="panel"><div class="legend">share of texts per score bin
-<span style="background:{WEB_COLOUR}"></span>web ({web["scored"]}, mean {web["mean_score"] or 0:.3f})
-<span style="background:{SYNTHETIC_COLOUR}"></span>synthetic
+<span style="background:{WEB_COLOUR}"></span>T<sub>w</sub>
+({web["scored"]}, mean {web["mean_score"] or 0:.3f})
+<span style="background:{SYNTHETIC_COLOUR}"></span>T<sub>s</sub>
 ({synthetic["scored"]}, mean {synthetic["mean_score"] or 0:.3f})
 </div>{histogram}</div>
 <h2>Rejects</h2><div class="panel">{rejects}</div>
 {quality_html}
-<h2>Samples ({len(samples)}; green: image kept, red: image dropped)</h2>
-<div class="grid">{grid}</div>
+{galleries}
 </main></body></html>
 """

@@ -62,6 +62,10 @@ class Stats:
     rescued_by_captioner: int = 0
     # Ground-truth web-text quality (demo world): (label, kept) counts, label "correct" or a noise type.
     verdicts: Counter = field(default_factory=Counter)
+    # Synthetic captions that stopped at max_length before their end token (may end mid-phrase), and how
+    # many of those the policy kept.
+    hit_max_length: int = 0
+    hit_max_length_kept: int = 0
 
     def add_scored(self, row: dict, image_kept: bool, web_label: str | None = None) -> None:
         """One image that went through the models (kept or dropped) as its `curated` row."""
@@ -74,6 +78,9 @@ class Stats:
         self.web.add(row["web_score"], row["web_kept"])
         for caption in row["synthetic"]:
             self.synthetic.add(caption["score"], caption["kept"])
+            if caption.get("hit_max_length"):
+                self.hit_max_length += 1
+                self.hit_max_length_kept += int(caption["kept"])
         if web_label is not None:
             self.verdicts[(web_label, row["web_kept"])] += 1
 
@@ -90,6 +97,8 @@ class Stats:
         self.kept_texts += other.kept_texts
         self.rescued_by_captioner += other.rescued_by_captioner
         self.verdicts.update(other.verdicts)
+        self.hit_max_length += other.hit_max_length
+        self.hit_max_length_kept += other.hit_max_length_kept
         return self
 
     @property
@@ -137,7 +146,11 @@ class Stats:
                 **({"filter/no_text_kept": self.dropped} if self.dropped else {}),
             },
             "web": self.web.summary(),
-            "synthetic": self.synthetic.summary(),
+            "synthetic": {
+                **self.synthetic.summary(),
+                "hit_max_length": self.hit_max_length,
+                "hit_max_length_kept": self.hit_max_length_kept,
+            },
             "texts_per_kept_image": _ratio(self.kept_texts, self.curated),
             "rescued_by_captioner": self.rescued_by_captioner,
             "quality": self.quality(),
@@ -160,4 +173,9 @@ def summary_line(summary: dict, output: str) -> str:
     quality = summary.get("quality")
     if quality:
         line += f"; web precision {pct(quality['web_precision'])} recall {pct(quality['web_recall'])}"
+    if synthetic.get("hit_max_length"):
+        line += (
+            f"; {synthetic['hit_max_length']} synthetic caption(s) hit --max_length "
+            f"({synthetic['hit_max_length_kept']} kept)"
+        )
     return f"{line} -> {output}"

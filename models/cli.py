@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 import typing
 
@@ -51,5 +52,7 @@ def setup_logging() -> None:
 
 
 def print_summary(summary: dict) -> None:
-    """The one line every run ends with."""
-    print(json.dumps(summary), flush=True)
+    """The one line every run ends with; under torchrun only rank 0 prints it (the training loops give
+    every rank the same, all-reduced figures)."""
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(json.dumps(summary), flush=True)

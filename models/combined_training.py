@@ -6,7 +6,9 @@ loaders) instead of micro-batches from one loader. A model may define `after_opt
 its temperature there).
 
 Resume is exact: the step fixes how many batches every loader has consumed (round_robin's schedule is
-deterministic), and each ParquetImageText skips that many.
+deterministic), and each ParquetImageText skips that many. A resume with other settings is refused as in
+models.training (models.resume_settings). Under torchrun the logged and summarised losses are the mean over
+the ranks.
 """
 
 from __future__ import annotations
@@ -30,11 +32,15 @@ from models.training import (
     LOG_FILE,
     Task,
     TrainConfig,
+    apply_schedule_settings,
     barrier,
     is_main,
     load_checkpoint,
+    mean_over_ranks,
     param_groups,
     save_checkpoint,
+    truncate_log,
+    write_rank_losses,
 )
 from schemas import expand
 
@@ -145,8 +151,10 @@ def train_combined(
     rank: int,
     world: int,
     device: torch.device,
+    settings: dict | None = None,
 ) -> dict:
-    """Run (or resume) training on the datasets of config.data ('A::B') combined by `combine.strategy`."""
+    """Run (or resume) training on the datasets of config.data ('A::B') combined by `combine.strategy`.
+    The summary's losses are the last step's mean over ranks; `settings` are recorded in each checkpoint."""
     globs = split_datasets(config.data)
     weights = parse_weights(combine.weights, len(globs))
     if combine.strategy not in combination.STRATEGIES:
@@ -164,7 +172,9 @@ def train_combined(
     step = 0
     if config.resume and (checkpoint_dir / "trainer_state.pt").exists():
         step = load_checkpoint(checkpoint_dir, model, optimizer, scheduler, rank)
-        log.info("resumed from %s at step %d", checkpoint_dir, step)
+        apply_schedule_settings(optimizer, scheduler, config)
+        if is_main():
+            log.info("resumed from %s at step %d", checkpoint_dir, step)
     if world > 1:
         model = nn.parallel.DistributedDataParallel(
             model, device_ids=[device.index] if device.type == "cuda" else None
@@ -172,6 +182,8 @@ def train_combined(
     plan = build_plan(task, config, globs, weights, combine.strategy, step)
 
     output.mkdir(parents=True, exist_ok=True)
+    if is_main():
+        truncate_log(output / LOG_FILE, step)  # steps after the checkpoint are redone
     keys_file = (output / f"keys_rank{rank}.txt").open("a") if config.record_keys else None
     log_file = (output / LOG_FILE).open("a") if is_main() else None
     end = min(config.max_steps, config.stop_at) if config.stop_at else config.max_steps
@@ -193,7 +205,8 @@ def train_combined(
             hook()
         step += 1
         samples += sum(_batch_size(p.batch) for p in parts) * world
-        last = _loss_record(parts, losses, config.grad_accum)
+        own = _loss_record(parts, losses, config.grad_accum)
+        last = mean_over_ranks(own, device)
         rate = samples / max(time.perf_counter() - started, 1e-9)
         progress.update(1)
         progress.set_postfix(loss=f"{last['loss']:.4f}", samples_per_s=f"{rate:.1f}")
@@ -201,11 +214,13 @@ def train_combined(
             log_file.write(json.dumps({"step": step, "lr": scheduler.get_last_lr()[0], **last}) + "\n")
             log_file.flush()
         if step % config.save_every == 0 or step == end:
-            save_checkpoint(checkpoint_dir, model, optimizer, scheduler, step, rank)
+            save_checkpoint(checkpoint_dir, model, optimizer, scheduler, step, rank, settings)
     progress.close()
     for handle in (keys_file, log_file):
         if handle:
             handle.close()
+    if config.record_keys and last:
+        write_rank_losses(output, rank, own)
     finished = step >= config.max_steps
     if finished and is_main():
         task.export(_unwrap(model), output)

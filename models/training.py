@@ -2,8 +2,11 @@
 GPU, DDP under torchrun (gloo on CPU, NCCL on GPU), progress, and checkpoints that resume exactly.
 
 A checkpoint (OUTPUT/checkpoint/) holds the model weights (safetensors), the optimiser and scheduler state
-and the step (trainer_state.pt), and each rank's RNG state (rng_rank{R}.pt). The data position is the step
-itself: the loader skips the batches already consumed (see models.parquet_data).
+and the step (trainer_state.pt), each rank's RNG state (rng_rank{R}.pt) and the run's settings
+(settings.json, see models.resume_settings: a rerun with other settings is refused). The data position is the
+step itself: the loader skips the batches already consumed (see models.parquet_data).
+
+Under torchrun the losses logged and summarised are the mean over the ranks; only rank 0 logs and prints.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from torch.utils.data import DataLoader, IterableDataset
 from tqdm import tqdm
 from transformers import get_cosine_schedule_with_warmup
 
+from models import resume_settings
 from models.cli import dataclass_from_args
 from models.parquet_data import Augmentation, ImageTransform, ParquetImageText
 from schemas import expand
@@ -82,11 +86,19 @@ class TrainConfig:
         default=500, metadata={"help": "write a checkpoint every N steps (and at the end)"}
     )
     resume: bool = field(default=True, metadata={"help": "continue from OUTPUT/checkpoint when it exists"})
+    resume_anyway: bool = field(
+        default=False,
+        metadata={
+            "help": "resume OUTPUT/checkpoint even when it was trained with other settings (they are "
+            "listed); the new values apply from the checkpoint's step on"
+        },
+    )
     stop_at: int = field(
         default=0, metadata={"help": "stop after this step as if interrupted (0 = run to the end)"}
     )
     record_keys: bool = field(
-        default=False, metadata={"help": "write the keys each rank trained on (for tests)"}
+        default=False,
+        metadata={"help": "write the keys each rank trained on and its own last losses (for tests)"},
     )
 
 
@@ -160,8 +172,17 @@ def _set_rng_state(state: dict) -> None:
         torch.cuda.set_rng_state_all(state["cuda"])
 
 
-def save_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, step: int, rank: int) -> None:
-    """Write a checkpoint; the directory is replaced only once it is complete."""
+def save_checkpoint(
+    directory: Path,
+    model: nn.Module,
+    optimizer,
+    scheduler,
+    step: int,
+    rank: int,
+    settings: dict | None = None,
+) -> None:
+    """Write a checkpoint (with the run's settings when given); the directory is replaced only once it is
+    complete."""
     partial = directory.with_name(directory.name + ".partial")
     if rank == 0:
         shutil.rmtree(partial, ignore_errors=True)
@@ -175,6 +196,8 @@ def save_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, ste
         save_file(state, partial / "model.safetensors")
         trainer = {"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}
         torch.save(trainer, partial / "trainer_state.pt")
+        if settings is not None:
+            resume_settings.write(partial, settings, step)
     barrier()
     if rank == 0:
         shutil.rmtree(directory, ignore_errors=True)
@@ -184,7 +207,11 @@ def save_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, ste
 
 def load_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, rank: int) -> int:
     """Restore a checkpoint written by save_checkpoint; returns its step."""
-    _unwrap(model).load_state_dict(load_file(directory / "model.safetensors"), strict=True)
+    try:
+        _unwrap(model).load_state_dict(load_file(directory / "model.safetensors"), strict=True)
+    except RuntimeError as error:  # only reachable with --resume_anyway and other model settings
+        first = str(error).strip().splitlines()[0]
+        raise ValueError(f"{directory} does not fit this model (other model settings?): {first}") from None
     trainer = torch.load(directory / "trainer_state.pt", map_location="cpu", weights_only=True)
     optimizer.load_state_dict(trainer["optimizer"])
     scheduler.load_state_dict(trainer["scheduler"])
@@ -198,7 +225,36 @@ def load_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, ran
     return int(trainer["step"])
 
 
-def _truncate_log(path: Path, step: int) -> None:
+def apply_schedule_settings(optimizer, scheduler, config: TrainConfig) -> None:
+    """After a resume, make the learning rate and weight decay follow this run's flags from the checkpoint's
+    step on (the restored state holds the checkpoint's); with the same flags this changes nothing."""
+    decays = (config.weight_decay, 0.0)  # param_groups: matrices, then biases and norms
+    for group, decay in zip(optimizer.param_groups, decays, strict=True):
+        group["initial_lr"], group["weight_decay"] = config.lr, decay
+    scheduler.base_lrs = [config.lr] * len(optimizer.param_groups)
+    rates = [config.lr * schedule(scheduler.last_epoch) for schedule in scheduler.lr_lambdas]
+    for group, rate in zip(optimizer.param_groups, rates, strict=True):
+        group["lr"] = rate
+    scheduler._last_lr = rates
+
+
+def mean_over_ranks(values: dict[str, float], device: torch.device) -> dict[str, float]:
+    """Each figure's mean over the torchrun ranks (every rank calls this, with the same names)."""
+    if not torch.distributed.is_initialized() or not values:
+        return values
+    names = sorted(values)
+    total = torch.tensor([values[name] for name in names], dtype=torch.float64, device=device)
+    torch.distributed.all_reduce(total)
+    world = torch.distributed.get_world_size()
+    return {name: value / world for name, value in zip(names, total.tolist(), strict=True)}
+
+
+def write_rank_losses(output: Path, rank: int, losses: dict[str, float]) -> None:
+    """This rank's own last losses (with --record_keys, for tests of the all-reduced summary)."""
+    (output / f"losses_rank{rank}.json").write_text(json.dumps(losses) + "\n")
+
+
+def truncate_log(path: Path, step: int) -> None:
     """Drop log lines of steps after the checkpoint (written before an interruption); they are redone."""
     if path.exists():
         lines = path.read_text().splitlines(keepends=True)
@@ -219,8 +275,17 @@ def _autocast(device: torch.device, precision: str):
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16)
 
 
-def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.device) -> dict:
-    """Run (or resume) training; rank 0 exports the model to config.output. Returns the summary."""
+def train(
+    task: Task,
+    config: TrainConfig,
+    rank: int,
+    world: int,
+    device: torch.device,
+    settings: dict | None = None,
+) -> dict:
+    """Run (or resume) training; rank 0 exports the model to config.output. Returns the summary, whose
+    losses are the last step's mean over ranks. `settings` (models.resume_settings.run_settings) are
+    recorded in each checkpoint."""
     output = Path(config.output)
     checkpoint_dir = output / CHECKPOINT
     model = task.model.to(device)
@@ -232,9 +297,12 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
     step = 0
     if config.resume and (checkpoint_dir / "trainer_state.pt").exists():
         step = load_checkpoint(checkpoint_dir, model, optimizer, scheduler, rank)
+        apply_schedule_settings(optimizer, scheduler, config)
         if is_main():
             log.info("resumed from %s at step %d", checkpoint_dir, step)
-            _truncate_log(output / LOG_FILE, step)
+    if is_main():
+        # Log lines after the starting step (written before an interruption, or by a run started over) go.
+        truncate_log(output / LOG_FILE, step)
     if world > 1:
         # Buffers stay each rank's own: the momentum queues are filled from every rank in step already.
         model = nn.parallel.DistributedDataParallel(
@@ -289,6 +357,7 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         step += 1
+        own, totals = totals, mean_over_ranks(totals, device)
         last = totals
         elapsed = time.perf_counter() - started
         rate = (step - first_step) * samples_per_step / max(elapsed, 1e-9)
@@ -298,11 +367,13 @@ def train(task: Task, config: TrainConfig, rank: int, world: int, device: torch.
             log_file.write(json.dumps({"step": step, "lr": scheduler.get_last_lr()[0], **totals}) + "\n")
             log_file.flush()
         if step % config.save_every == 0 or step == end:
-            save_checkpoint(checkpoint_dir, model, optimizer, scheduler, step, rank)
+            save_checkpoint(checkpoint_dir, model, optimizer, scheduler, step, rank, settings)
     progress.close()
     for handle in (keys_file, log_file):
         if handle:
             handle.close()
+    if config.record_keys and step > first_step:
+        write_rank_losses(output, rank, own)
     finished = step >= config.max_steps
     if finished and is_main():
         task.export(_unwrap(model), output)
@@ -329,14 +400,25 @@ def run_config_dump(output: Path, **configs) -> None:
         (output / "run_config.json").write_text(json.dumps(payload, indent=2, default=str))
 
 
+def check_resume(config: TrainConfig, settings: dict) -> None:
+    """Before anything is built: refuse to resume OUTPUT/checkpoint with settings other than its own
+    (models.resume_settings; --resume_anyway overrides). Nothing to check when there is no checkpoint."""
+    checkpoint = Path(config.output) / CHECKPOINT
+    if config.resume and (checkpoint / "trainer_state.pt").exists():
+        resume_settings.check_resume(checkpoint, settings, config.max_steps, config.resume_anyway)
+
+
 def run_training(args, model_class, make_task: Callable) -> dict:
     """What every single-task training subcommand does: parse its two configs, set up the processes,
-    build the task (which validates checkpoints and data), record the configuration, train."""
+    check a resume, build the task (which validates checkpoints and data), record the configuration,
+    train."""
     model_args, train_args = dataclass_from_args(model_class, args), dataclass_from_args(TrainConfig, args)
     rank, world, device = setup_distributed(train_args.device)
+    settings = resume_settings.run_settings(world, model=model_args, train=train_args)
+    check_resume(train_args, settings)
     task = make_task(model_args, train_args)
     run_config_dump(Path(train_args.output), model=model_args, train=train_args)
-    return train(task, train_args, rank, world, device)
+    return train(task, train_args, rank, world, device, settings)
 
 
 __all__ = [
@@ -344,7 +426,9 @@ __all__ = [
     "Task",
     "TrainConfig",
     "barrier",
+    "check_resume",
     "is_main",
+    "mean_over_ranks",
     "run_training",
     "setup_distributed",
     "train",

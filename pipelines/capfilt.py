@@ -82,19 +82,39 @@ def check_models(config: CapfiltConfig) -> None:
             ) from error
 
 
-def run_settings(config: CapfiltConfig, files: list[str]) -> dict:
-    """What stats.json and the report say about how the run was made."""
+def model_names(config: CapfiltConfig) -> dict[str, str]:
+    """The names the curated rows store for the two models, computed once here on the launcher (a local
+    checkpoint's weights are hashed; capfilt.checkpoints.portable_name)."""
+    return {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
+
+
+def run_settings(
+    config: CapfiltConfig, files: list[str], labels: str | None = None, names: dict | None = None
+) -> dict:
+    """What stats.json and the report say about how the run was made (full paths here only)."""
     settings = {k: v for k, v in asdict(config).items() if k not in ("report_samples",)}
     settings["input"] = config.input or "demo world (web split)"
     settings["input_files"] = len(files)
     settings["policy"] = config.policy
     settings["policy_rule"] = policy.describe(config.policy, config.itm_threshold, config.top_k)
+    # The labels actually used (the default corpus brings its own), and where they came from.
+    settings["quality_labels"] = labels
+    settings["quality_labels_from"] = (
+        None if not labels else "flag" if config.quality_labels else "demo world"
+    )
+    settings["model_names"] = names or {"captioner": config.captioner, "filter": config.filter}
     return settings
 
 
 def build(
-    pipeline: beam.Pipeline, config: CapfiltConfig, files: list[str], labels: str | None, out: str
+    pipeline: beam.Pipeline,
+    config: CapfiltConfig,
+    files: list[str],
+    labels: str | None,
+    out: str,
+    names: dict[str, str] | None = None,
 ) -> None:
+    names = names or {"captioner": config.captioner, "filter": config.filter}
     handler_args = {
         "engine": config.engine,
         "batch_size": config.batch_size,
@@ -141,7 +161,7 @@ def build(
         scored
         | "WithScores" >> beam.Map(steps.with_scores)
         | "Progress" >> beam.ParDo(steps.Progress("records captioned and scored"))
-        | "Curate" >> beam.ParDo(steps.Curate(config)).with_outputs(steps.DROPPED, main="kept")
+        | "Curate" >> beam.ParDo(steps.Curate(config, names)).with_outputs(steps.DROPPED, main="kept")
     )
     model_rejects = (
         captioner_dlq.failed_inferences
@@ -175,7 +195,8 @@ def build(
         rejects | "RejectEvents" >> beam.Map(steps.reject_event),
     ) | "Events" >> beam.Flatten()
     summary = events | "Stats" >> beam.CombineGlobally(steps.StatsFn(labels))
-    per_category = max(config.report_samples // 2, 1) if config.report_samples else 0
+    # Up to report_samples of each (kept, dropped): the report shows half of each, or fills up from the other.
+    per_category = config.report_samples
     samples = (
         (
             curated.kept | "KeptSamples" >> beam.Map(steps.sample_entry, True),
@@ -190,8 +211,9 @@ def build(
         steps.write_summary,
         samples=beam.pvalue.AsSingleton(samples),
         staging=out,
-        run=run_settings(config, files),
+        run=run_settings(config, files, labels, names),
         input_rows=beam.pvalue.AsSingleton(input_rows),
+        total=config.report_samples,
     )
 
 
@@ -257,19 +279,21 @@ def run(argv: list[str] | None = None) -> dict:
     """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument."""
     config, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
     files, labels = preflight(config, beam_options)
+    names = model_names(config)
     output = config.output.rstrip("/")
     out = staging.new_staging_dir(output)
     print(f"capfilt: {len(files)} input file(s) -> {output} (staging in {out})", file=sys.stderr, flush=True)
     config.torch_threads = local_torch_threads(config, beam_options)
     started = time.monotonic()
     with beam.Pipeline(options=beam_options) as pipeline:
-        build(pipeline, config, files, labels, out)
+        build(pipeline, config, files, labels, out, names)
     seconds = time.monotonic() - started
     with FileSystems.open(FileSystems.join(out, "stats.json")) as handle:
         summary = json.loads(handle.read())
     summary["seconds"] = round(seconds, 2)
     summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
     steps.write_text(FileSystems.join(out, "stats.json"), json.dumps(summary, indent=2) + "\n")
+    steps.add_seconds_to_report(out, seconds)
     staging.promote(out, output, DIRECTORIES, FILES)
     print(summary_line(summary, output) + f" in {seconds:.1f}s", flush=True)
     return summary

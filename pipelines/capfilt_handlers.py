@@ -71,8 +71,8 @@ class CaptionerHandler(_CapfiltHandler):
     def run_inference(
         self, batch: Sequence[Item], model: Captioner, inference_args: dict[str, Any] | None = None
     ) -> Iterable[PredictionResult]:
-        captions = model.caption([item.image for item in batch], [item.seed for item in batch])
-        return [PredictionResult(item, texts) for item, texts in zip(batch, captions, strict=True)]
+        captions = model.captions([item.image for item in batch], [item.seed for item in batch])
+        return [PredictionResult(item, flagged) for item, flagged in zip(batch, captions, strict=True)]
 
     def get_metrics_namespace(self) -> str:
         return "capfilt_captioner"

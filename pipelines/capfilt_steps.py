@@ -11,7 +11,7 @@ import time
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from capfilt import report
+from capfilt import report, report_summary
 from capfilt.accounting import accounting
 from capfilt.corpus import web_labels
 from capfilt.curate import Curator
@@ -59,7 +59,12 @@ class Prepare(beam.DoFn):
 
 
 def with_captions(result) -> Item:
-    return dataclasses.replace(result.example, synthetic=list(result.inference))
+    captions = list(result.inference)  # capfilt.captioner.Caption
+    return dataclasses.replace(
+        result.example,
+        synthetic=[c.text for c in captions],
+        synthetic_hit_max_length=[c.hit_max_length for c in captions],
+    )
 
 
 def with_scores(result) -> Item:
@@ -75,13 +80,15 @@ def model_failures(dead_letter, stage_reason: str):
 
 
 class Curate(beam.DoFn):
-    """Policy + curated row. Kept images go to the main output, dropped ones to DROPPED (and to rejects)."""
+    """Policy + curated row. Kept images go to the main output, dropped ones to DROPPED (and to rejects).
+    `names` are the models' portable names, computed once on the launcher."""
 
-    def __init__(self, config):
+    def __init__(self, config, names: dict[str, str] | None = None):
         self.config = config
+        self.names = names
 
     def setup(self):
-        self.curator = Curator(self.config)
+        self.curator = Curator(self.config, self.names)
 
     def process(self, item: Item):
         row, verdict = self.curator(item)
@@ -119,7 +126,10 @@ def scored_event(row: dict, image_kept: bool) -> tuple:
         "key": row["key"],
         "web_score": row["web_score"],
         "web_kept": row["web_kept"],
-        "synthetic": [{"score": s["score"], "kept": s["kept"]} for s in row["synthetic"]],
+        "synthetic": [
+            {"score": s["score"], "kept": s["kept"], "hit_max_length": s["hit_max_length"]}
+            for s in row["synthetic"]
+        ],
         "captions": row["captions"],
     }
     return ("scored", light, image_kept)
@@ -163,9 +173,10 @@ class StatsFn(beam.CombineFn):
 
 
 def sample_entry(row: dict, image_kept: bool) -> tuple:
-    """(category, (rank, row, kept)): a stable pseudo-random sample per category, the same on every run."""
+    """(category, (rank, row, kept)): a stable pseudo-random sample of kept and of dropped images, the same
+    on every run."""
     rank = hashlib.sha1(row["key"].encode()).hexdigest()
-    return ("web_kept" if row["web_kept"] else "web_dropped", (rank, row, image_kept))
+    return ("kept" if image_kept else "dropped", (rank, row, image_kept))
 
 
 def write_text(path: str, text: str) -> None:
@@ -173,11 +184,28 @@ def write_text(path: str, text: str) -> None:
         handle.write(text.encode())
 
 
-def write_summary(summary: dict, samples: list, staging: str, run: dict, input_rows: int = 0) -> None:
+def write_summary(
+    summary: dict, samples: list, staging: str, run: dict, input_rows: int = 0, total: int = 24
+) -> None:
     """Write stats.json and report.html into the staging directory (promoted by the launcher at the end).
 
-    `input_rows` is what the readers yielded; `accounted` says whether curated + rejects add up to it."""
+    `input_rows` is what the readers yielded; `accounted` says whether curated + rejects add up to it. The
+    report shows up to `total` samples, half kept and half dropped images when there are enough."""
     summary = {**summary, **accounting(input_rows, summary["curated"], summary["rejects"])}
     write_text(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
-    picked = [(row, kept) for _, row, kept in samples]
+    ordered = sorted(samples, key=lambda entry: entry[0])  # by rank: the same pick whatever the runner
+    kept, dropped = report.pick_samples(
+        [row for _, row, image_kept in ordered if image_kept],
+        [row for _, row, image_kept in ordered if not image_kept],
+        total,
+    )
+    picked = [(row, True) for row in kept] + [(row, False) for row in dropped]
     write_text(f"{staging}/report.html", report.render(summary, picked, run))
+
+
+def add_seconds_to_report(staging: str, seconds: float) -> None:
+    """Fill the run's time into report.html once the pipeline has finished."""
+    path = FileSystems.join(staging, "report.html")
+    with FileSystems.open(path) as handle:
+        page = handle.read().decode()
+    write_text(path, report_summary.with_seconds(page, seconds))

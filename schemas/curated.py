@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from schemas.common import IMAGE_TYPE, stamped
+from schemas.common import IMAGE_TYPE, added_in, stamped
 
-VERSION = 1
+# 2: synthetic[].hit_max_length.
+VERSION = 2
 
 SYNTHETIC_CAPTION = pa.struct(
     [
@@ -14,6 +15,9 @@ SYNTHETIC_CAPTION = pa.struct(
         # ITM match probability softmax(itm_logits)[:, 1] from the filter.
         pa.field("score", pa.float32()),
         pa.field("kept", pa.bool_()),
+        # The captioner stopped at max_length before its end token: the text may end mid-phrase.
+        # Null in files of version 1, and when the captioner did not report it.
+        added_in(2, pa.field("hit_max_length", pa.bool_())),
     ]
 )
 
@@ -37,7 +41,9 @@ CURATED = stamped(
         pa.field("synthetic", pa.list_(SYNTHETIC_CAPTION)),
         # The kept texts: what a trainer samples from.
         pa.field("captions", pa.list_(pa.string())),
-        # Model identifiers (local path or hub id) and the policy that decided.
+        # Model names the same on every machine (hub id, remote URL, or a local checkpoint's folder name
+        # @ the first 8 hex digits of its weights' sha256; capfilt.checkpoints.portable_name) and the
+        # policy that decided. Files written before version 2 may hold local paths here.
         pa.field("captioner", pa.string()),
         pa.field("filter", pa.string()),
         pa.field("policy", pa.string()),

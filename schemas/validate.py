@@ -43,6 +43,24 @@ def _compatible(found: pa.DataType, expected: pa.DataType) -> bool:
     return ff == "int" and fe == "float"
 
 
+def _as_of_version(t: pa.DataType, version: int) -> pa.DataType:
+    """`t` as a file of schema `version` wrote it: struct members added in later versions left out (they
+    read as nulls; pyarrow's cast fills a missing nullable struct member)."""
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return pa.list_(_as_of_version(t.value_type, version))
+    if pa.types.is_struct(t):
+        members = (t.field(i) for i in range(t.num_fields))
+        return pa.struct(
+            [m.with_type(_as_of_version(m.type, version)) for m in members if added_version(m) <= version]
+        )
+    return t
+
+
+def _file_version(found: pa.Schema, expected: pa.Schema) -> int | None:
+    """The version `found` was written with, when it is a version of the same table."""
+    return schema_version(found) if schema_name(found) == schema_name(expected) else None
+
+
 def _absent_by_version(field: pa.Field, found: pa.Schema, expected: pa.Schema) -> bool:
     """True when `found` is an older version of the same table, written before `field` was added."""
     version = schema_version(found)
@@ -54,16 +72,19 @@ def _absent_by_version(field: pa.Field, found: pa.Schema, expected: pa.Schema) -
 def check_schema(found: pa.Schema, expected: pa.Schema, source: str) -> None:
     """Raise SchemaError naming `source` and the first missing or mistyped column.
 
-    A column that the file's own (older) schema version did not have yet is not missing: it reads as nulls.
+    A column (or struct member) that the file's own (older) schema version did not have yet is not missing:
+    it reads as nulls.
     """
     names = set(found.names)
+    version = _file_version(found, expected)
     for field in expected:
         if field.name not in names:
             if _absent_by_version(field, found, expected):
                 continue
             raise SchemaError(f"{source}: missing column '{field.name}' (expected type {field.type})")
         actual = found.field(field.name).type
-        if not _compatible(actual, field.type):
+        wanted = field.type if version is None else _as_of_version(field.type, version)
+        if not _compatible(actual, wanted):
             raise SchemaError(f"{source}: column '{field.name}' has type {actual}, expected {field.type}")
 
 

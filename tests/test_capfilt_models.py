@@ -1,5 +1,6 @@
 """The captioner and filter engines against transformers' own API, on tiny checkpoints built locally."""
 
+import hashlib
 import json
 import shutil
 
@@ -122,3 +123,24 @@ def test_checkpoint_errors_name_the_path_and_the_problem(tiny, tmp_path, monkeyp
     # Online, hub ids are left to transformers; offline ones are checked (tests/test_cli_preflight.py).
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     checkpoints.check_available("Salesforce/blip-itm-base-coco", "filter")
+
+
+def test_a_local_checkpoint_is_named_by_its_folder_and_weights_hash(tiny, tmp_path):
+    captioner_dir, filter_dir = tiny
+    digest = hashlib.sha256((captioner_dir / "model.safetensors").read_bytes()).hexdigest()
+    name = checkpoints.portable_name(str(captioner_dir))
+    assert name == f"captioner@{digest[:8]}"
+    # Two copies of one checkpoint, anywhere: the same name; under another folder name, the same hash.
+    shutil.copytree(captioner_dir, tmp_path / "elsewhere" / "captioner")
+    shutil.copytree(captioner_dir, tmp_path / "blip-captioner-v2")
+    assert checkpoints.portable_name(str(tmp_path / "elsewhere" / "captioner") + "/") == name
+    assert checkpoints.portable_name(str(tmp_path / "blip-captioner-v2")) == f"blip-captioner-v2@{digest[:8]}"
+    # Other weights, another hash.
+    other = save_tiny("captioner", tmp_path / "retrained" / "captioner", seed=5)
+    assert checkpoints.portable_name(str(other)) != name
+    assert checkpoints.portable_name(str(filter_dir)).startswith("filter@")
+
+
+def test_hub_ids_and_remote_checkpoints_keep_their_names():
+    assert checkpoints.portable_name("Salesforce/blip-itm-base-coco") == "Salesforce/blip-itm-base-coco"
+    assert checkpoints.portable_name("gs://bucket/models/filter/") == "gs://bucket/models/filter"

@@ -1,8 +1,10 @@
 """`python -m pipelines.capfilt` end to end on a small demo world with tiny locally built checkpoints."""
 
 import glob
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -194,20 +196,29 @@ def test_greedy_through_the_pipeline_equals_generate_and_dropped_images_are_kept
     model = BlipForConditionalGeneration.from_pretrained(setup["captioner"], use_safetensors=True)
     processor = AutoProcessor.from_pretrained(setup["captioner"])
     prompt_length = processor.tokenizer("a picture of ", return_tensors="pt").input_ids.shape[1] - 1
-    for row in dropped[:6]:
+    sep = model.config.text_config.sep_token_id
+    cut = []
+    for row in dropped:
         inputs = processor(
             images=decode_image(row["image"]["bytes"]), text="a picture of ", return_tensors="pt"
         )
         tokens = model.generate(**inputs, max_length=12, min_length=4, do_sample=False, num_beams=1)
         expected = processor.decode(tokens[0, prompt_length:], skip_special_tokens=True).strip()
         assert [s["text"] for s in row["synthetic"]] == [expected]
+        # Flagged exactly when generate ran to max_length without its end token.
+        hit = tokens.shape[1] == 12 and int(tokens[0, -1]) != sep
+        assert [s["hit_max_length"] for s in row["synthetic"]] == [hit]
+        cut.append(hit)
+    assert any(cut) and not all(cut)
+    stats = json.loads(Path(output, "stats.json").read_text())
+    assert stats["synthetic"]["hit_max_length"] == sum(cut) and stats["synthetic"]["hit_max_length_kept"] == 0
 
 
 class ExplodingCaptioner(captioner_module.TransformersCaptioner):
-    def caption(self, images, seeds):
+    def captions(self, images, seeds):
         if any(image.size == (3, 2) for image in images):
             raise RuntimeError("captioner exploded")
-        return super().caption(images, seeds)
+        return super().captions(images, seeds)
 
 
 def test_model_errors_go_to_rejects_through_the_dead_letter_output(setup, monkeypatch):
@@ -312,3 +323,76 @@ def test_a_hugging_face_export_hostile_metadata_and_bad_files_are_each_accounted
     assert "garbage.parquet" in rejects[None]["detail"]
     scored = synthetic_by_key(output)
     assert sorted(scored) == ["good", *(f"train-00000-of-00001-{i:09d}" for i in range(5))]
+
+
+def weights_name(checkpoint: str) -> str:
+    digest = hashlib.sha256(Path(checkpoint, "model.safetensors").read_bytes()).hexdigest()
+    return f"{Path(checkpoint).name}@{digest[:8]}"
+
+
+def test_rows_name_the_models_portably_and_stats_keep_the_paths(setup, nucleus):
+    output, _ = nucleus
+    curated, _ = read_dir(output, "curated", schemas.CURATED)
+    dropped, _ = read_dir(output, "dropped", schemas.CURATED)
+    names = {"captioner": weights_name(setup["captioner"]), "filter": weights_name(setup["filter"])}
+    assert {(row["captioner"], row["filter"]) for row in curated + dropped} == {
+        (names["captioner"], names["filter"])
+    }
+    settings = json.loads(Path(output, "stats.json").read_text())["settings"]
+    assert settings["captioner"] == setup["captioner"] and settings["filter"] == setup["filter"]
+    assert settings["model_names"] == names
+
+
+def visible_part(page: str) -> str:
+    """The page without its folded settings (what a reader sees without opening them)."""
+    start, end = page.index("<details"), page.index("</details>") + len("</details>")
+    return page[:start] + page[end:]
+
+
+def test_report_summarises_the_run_and_shows_kept_and_dropped_galleries(setup, nucleus):
+    output, summary = nucleus
+    page = Path(output, "report.html").read_text()
+    visible = visible_part(page)
+    assert str(setup["root"]) not in visible  # no machine-local path unless the settings are unfolded
+    assert str(setup["root"]) in page  # ... where stats.json's settings are, in full
+    assert weights_name(setup["captioner"]) in visible and weights_name(setup["filter"]) in visible
+    assert "at least 0.5" in visible  # the policy in words
+    assert re.search(r"<th>Time</th><td>\d+\.\d s</td>", visible)
+    assert "--quality_labels …/labels/web.parquet" in visible  # where the quality table's labels came from
+    assert (
+        "T<sub>w</sub></b> is the web text" in visible and "<b>T<sub>s</sub></b> are the synthetic" in visible
+    )
+    # --report_samples 6: three kept and three dropped images, each dropped one with its reject reason.
+    assert summary["curated"] >= 3 and summary["dropped_no_text_kept"] >= 3
+    assert visible.count('<div class="sample ">') == 3 and visible.count('<div class="sample dropped">') == 3
+    assert visible.count("reject <code>filter/no_text_kept</code>: paper(itm&gt;=0.5): web ") == 3
+    cut = summary["synthetic"]["hit_max_length"]
+    assert f"<b>{cut}</b><span>T<sub>s</sub> that hit max_length" in visible
+
+
+def test_flagged_captions_are_marked_in_the_report(setup, nucleus):
+    output, _ = nucleus
+    rows, _ = read_dir(output, "curated", schemas.CURATED)
+    rows += read_dir(output, "dropped", schemas.CURATED)[0]
+    page = Path(output, "report.html").read_text()
+    shown = [row for row in rows if f'alt="{row["key"]}"' in page]
+    flagged = sum(bool(s["hit_max_length"]) for row in shown for s in row["synthetic"])
+    assert len(shown) == 6 and flagged and page.count('<span class="cut"') == flagged
+
+
+def test_a_rerun_writes_the_same_bytes_but_the_time(setup):
+    def snapshot(output: str) -> dict:
+        files = sorted(glob.glob(os.path.join(output, "*", "*.parquet")))
+        found = {os.path.relpath(f, output): Path(f).read_bytes() for f in files if "rejects" not in f}
+        # PIL's message for undecodable bytes names a memory address (the decode stream's to fix); the rest
+        # of every reject is compared.
+        rejects, _ = read_dir(output, "rejects", schemas.REJECTS)
+        found["rejects"] = [dict(r, detail=re.sub(r" at 0x[0-9a-f]+", "", r["detail"])) for r in rejects]
+        page = Path(output, "report.html").read_text()
+        found["report.html"] = re.sub(r"<th>Time</th><td>[^<]*</td>", "", page)
+        return found
+
+    output, _ = run_job(setup, "rerun", "--decoding", "greedy")
+    first = snapshot(output)
+    run_job(setup, "rerun", "--decoding", "greedy")
+    assert snapshot(output) == first

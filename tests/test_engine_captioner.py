@@ -90,3 +90,29 @@ def test_nucleus_captions_do_not_depend_on_the_batch(checkpoint, images):
 def test_prompt_longer_than_max_length_is_refused(checkpoint):
     with pytest.raises(ValueError, match="max_length"):
         FastCaptioner(CaptionerSettings(checkpoint, max_length=4))
+
+
+@pytest.mark.parametrize("decoding", ["greedy", "nucleus"])
+def test_both_engines_flag_the_same_captions_as_cut_at_max_length(checkpoint, images, decoding):
+    settings = CaptionerSettings(checkpoint, num_captions=3, decoding=decoding, min_length=5, max_length=18)
+    ours = FastCaptioner(settings).captions(images, seeds(IMAGES))
+    assert ours == TransformersCaptioner(settings).captions(images, seeds(IMAGES))
+    assert [[c.text for c in row] for row in ours] == FastCaptioner(settings).caption(images, seeds(IMAGES))
+    assert {c.hit_max_length for row in ours for c in row} == {True, False}  # both kinds occur
+
+
+def test_the_flag_says_whether_generate_stopped_at_max_length_without_its_end_token(checkpoint, images):
+    max_length = 18
+    settings = CaptionerSettings(checkpoint, decoding="greedy", min_length=5, max_length=max_length)
+    flags = [row[0].hit_max_length for row in FastCaptioner(settings).captions(images, seeds(IMAGES))]
+    model = BlipForConditionalGeneration.from_pretrained(checkpoint, use_safetensors=True).eval()
+    processor = AutoProcessor.from_pretrained(checkpoint)
+    sep = model.config.text_config.sep_token_id
+    expected = []
+    for image in images:  # one image per call: no padding from batch neighbours
+        inputs = processor(images=image, text="a picture of ", return_tensors="pt")
+        tokens = model.generate(**inputs, max_length=max_length, min_length=5, do_sample=False, num_beams=1)[
+            0
+        ]
+        expected.append(len(tokens) == max_length and int(tokens[-1]) != sep)
+    assert flags == expected and any(flags) and not all(flags)

@@ -44,7 +44,7 @@ def curated_row(key="k1"):
         "web_caption": "IMG_2041.JPG",
         "web_score": 0.125,
         "web_kept": False,
-        "synthetic": [{"text": "a red square", "score": 0.875, "kept": True}],
+        "synthetic": [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False}],
         "captions": ["a red square"],
         "captioner": "captioner-dir",
         "filter": "filter-dir",
@@ -177,3 +177,47 @@ def test_a_current_version_file_missing_a_later_column_is_still_an_error(tmp_pat
     pq.write_table(schemas.to_table([pair()], schemas.PAIRS).drop_columns(["caption_boilerplate"]), path)
     with pytest.raises(schemas.SchemaError, match=r"v2\.parquet: missing column 'caption_boilerplate'"):
         schemas.read_table(path, schemas.PAIRS)
+
+
+def _curated_v1_table() -> pa.Table:
+    """A `curated` file as version 1 wrote it: synthetic captions without hit_max_length."""
+    old_caption = pa.struct([("text", pa.string()), ("score", pa.float32()), ("kept", pa.bool_())])
+    fields = [
+        pa.field("synthetic", pa.list_(old_caption)) if f.name == "synthetic" else f for f in schemas.CURATED
+    ]
+    schema = pa.schema(fields, metadata={**schemas.CURATED.metadata, b"capfilt.schema_version": b"1"})
+    row = curated_row()
+    row["synthetic"] = [{"text": "a red square", "score": 0.875, "kept": True}]
+    return pa.Table.from_pylist([row], schema=schema)
+
+
+def test_a_curated_file_of_version_1_reads_with_the_new_struct_member_as_null(tmp_path):
+    path = str(tmp_path / "curated-v1.parquet")
+    pq.write_table(_curated_v1_table(), path)
+    expected = [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": None}]
+    for read in (
+        schemas.read_table(path, schemas.CURATED),
+        next(schemas.iter_batches(path, schemas.CURATED)),
+    ):
+        assert read.column("synthetic").to_pylist() == [expected]
+    assert next(schemas.iter_records(path, schemas.CURATED))["synthetic"] == expected
+
+
+def test_a_current_curated_file_without_the_struct_member_is_an_error(tmp_path):
+    path = str(tmp_path / "curated-v2.parquet")
+    table = _curated_v1_table()
+    pq.write_table(table.replace_schema_metadata(schemas.CURATED.metadata), path)
+    with pytest.raises(schemas.SchemaError, match=r"curated-v2\.parquet: column 'synthetic' has type"):
+        schemas.read_table(path, schemas.CURATED)
+
+
+def test_hit_max_length_round_trips_per_synthetic_caption(tmp_path):
+    row = curated_row()
+    row["synthetic"] = [
+        {"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False},
+        {"text": "a red square and a purple cross on", "score": 0.9375, "kept": True, "hit_max_length": True},
+    ]
+    path = str(tmp_path / "curated.parquet")
+    schemas.write_table([row], schemas.CURATED, path)
+    assert schemas.read_table(path, schemas.CURATED).column("synthetic").to_pylist() == [row["synthetic"]]
+    assert schemas.schema_version(pq.read_schema(path)) == 2

@@ -13,8 +13,11 @@ from PIL import Image
 from capfilt.captioner import (
     BLIP_SAMPLING_REPETITION_PENALTY,
     BLIP_SAMPLING_TOP_K,
+    Caption,
     CaptionerSettings,
     TransformersCaptioner,
+    per_image,
+    ran_to_max_length,
 )
 from capfilt.engine.decoder import TextDecoder
 from capfilt.engine.generation import Limits, generate
@@ -36,28 +39,31 @@ class FastCaptioner(TransformersCaptioner):
         self.decoder_prompt = prompt[:-1].to(self.device)
 
     @torch.inference_mode()
-    def caption(self, images: list[Image.Image], seeds: list[int]) -> list[list[str]]:
+    def captions(self, images: list[Image.Image], seeds: list[int]) -> list[list[Caption]]:
         if not images:
             return []
-        return self.caption_image_embeds(self.encode(images), seeds)
+        return self.captions_from_image_embeds(self.encode(images), seeds)
 
     def encode(self, images: list[Image.Image]) -> torch.Tensor:
         """This captioner's image tokens (images, tokens, hidden)."""
         return encode_images(self.model.vision_model, self.pixel_values(images))
 
     @torch.inference_mode()
-    def caption_image_embeds(self, image_embeds: torch.Tensor, seeds: list[int]) -> list[list[str]]:
+    def captions_from_image_embeds(self, image_embeds: torch.Tensor, seeds: list[int]) -> list[list[Caption]]:
         """Captions from this captioner's vision-encoder output (images, tokens, hidden)."""
         n = self.settings.num_captions
         copies = n if self.settings.decoding == "nucleus" else 1
         tokens = self.token_ids(image_embeds, seeds, copies)
-        texts = self.processor.batch_decode(
-            tokens[:, self.decoder_prompt.shape[0] :], skip_special_tokens=True
+        generated = tokens[:, self.decoder_prompt.shape[0] :]
+        texts = [text.strip() for text in self.processor.batch_decode(generated, skip_special_tokens=True)]
+        cut = ran_to_max_length(
+            generated, tokens.shape[1], self.settings.max_length, self.limits.eos_token_id
         )
-        texts = [text.strip() for text in texts]
-        if copies == 1:
-            return [[text] * n for text in texts]
-        return [texts[i * n : (i + 1) * n] for i in range(image_embeds.shape[0])]
+        return per_image(texts, cut, image_embeds.shape[0], n, copies)
+
+    def caption_image_embeds(self, image_embeds: torch.Tensor, seeds: list[int]) -> list[list[str]]:
+        """The texts of captions_from_image_embeds."""
+        return [[c.text for c in row] for row in self.captions_from_image_embeds(image_embeds, seeds)]
 
     def token_ids(self, image_embeds: torch.Tensor, seeds: list[int], copies: int) -> torch.Tensor:
         """Ids as `generate` returns them (prompt included); row i * copies + j is sample j of image i."""

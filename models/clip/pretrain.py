@@ -14,7 +14,8 @@ from models.cli import add_dataclass_arguments, check_args, dataclass_from_args,
 from models.cli_flags import StrictArgumentParser
 from models.clip.task import ClipArgs, clip_task
 from models.combined_training import CombinationConfig, split_datasets, train_combined
-from models.training import TrainConfig, run_config_dump, setup_distributed
+from models.resume_settings import run_settings
+from models.training import TrainConfig, check_resume, run_config_dump, setup_distributed
 
 # CLIP's recipe where it differs from the shared defaults: decoupled weight decay 0.2, peak lr 5e-4.
 CLIP_TRAIN_DEFAULTS = {"output": "runs/clip", "lr": 5e-4, "weight_decay": 0.2}
@@ -48,9 +49,11 @@ def run(args: argparse.Namespace) -> dict:
     if not train_args.data:
         raise ValueError("--data is required: Parquet glob(s), several datasets separated by '::'")
     rank, world, device = setup_distributed(train_args.device)
+    settings = run_settings(world, model=clip_args, combination=combine, train=train_args)
+    check_resume(train_args, settings)
     run_config_dump(Path(train_args.output), model=clip_args, combination=combine, train=train_args)
     task = clip_task(clip_args, split_datasets(train_args.data), train_args)
-    return train_combined(task, train_args, combine, rank, world, device)
+    return train_combined(task, train_args, combine, rank, world, device, settings)
 
 
 def main(argv: list[str] | None = None) -> dict:
