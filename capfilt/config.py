@@ -37,6 +37,12 @@ class CapfiltConfig:
         "auto", "Input format, detected per file by default.", ("auto", "pairs", "img2dataset", "webdataset")
     )
     output: str = _option("capfilt_output", "Output directory (local or fsspec/Beam URL).")
+    overwrite: bool = _option(
+        False,
+        "Write into a non-empty --output that is not an earlier output of this job; only files this job "
+        "wrote there (its manifest) are replaced, anything else is kept.",
+    )
+    allow_empty_output: bool = _option(False, "Exit 0 even when no record was kept (default: exit 1).")
     captioner: str = _option(
         DEFAULT_CAPTIONER, "Captioner: a BlipForConditionalGeneration directory or hub id."
     )

@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (a log filter must be installed before Beam is imported)
 """The main job: `python -m pipelines.capfilt` runs BLIP's CapFilt over image-text pairs with Beam.
 
 read -> decode/prepare -> RunInference(captioner) -> RunInference(filter) -> policy ->
@@ -8,14 +7,10 @@ curated/ + dropped/ + rejects/ Parquet, stats.json and report.html in --output.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import time
 from dataclasses import asdict
-
-# Beam's BigQuery stub logs "apitools not found" when imported without the GCP extras: noise for this job.
-logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -33,8 +28,11 @@ from capfilt.filter import FilterSettings
 from capfilt.readers import FORMATS, detect_format
 from capfilt.stats import summary_line
 from pipelines import capfilt_steps as steps
-from pipelines import options, staging
+from pipelines import options
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
+from pipelines.interrupt import Interrupts
+from pipelines.job_output import JobOutput
+from pipelines.outcome import EXIT_USAGE, RunCheckFailed, check_run
 
 DESCRIPTION = """BLIP CapFilt on Apache Beam: caption every image, score the web text and every synthetic
 caption with the ITM filter, keep what the policy keeps.
@@ -46,6 +44,7 @@ Any standard Beam option is accepted too (see below), e.g.
 """
 
 PROG = "python -m pipelines.capfilt"
+JOB = "pipelines.capfilt"
 DIRECTORIES = ["curated", "dropped", "rejects"]
 # stats.json last: its presence marks a complete output.
 FILES = ["report.html", "stats.json"]
@@ -55,7 +54,7 @@ def resolve_input(config: CapfiltConfig) -> tuple[list[str], str | None]:
     """Input files (each checked for a known format now, not mid-run) and the labels file, if any."""
     pattern, labels = config.input, config.quality_labels
     if pattern is None:
-        pattern, default_labels = corpus.default_input()
+        pattern, default_labels = corpus.default_input(say=lambda line: print(line, file=sys.stderr))
         labels = labels or default_labels
     files = schemas.expand(pattern)
     if config.input_format == "auto":
@@ -84,7 +83,9 @@ def check_models(config: CapfiltConfig) -> None:
 
 def run_settings(config: CapfiltConfig, files: list[str]) -> dict:
     """What stats.json and the report say about how the run was made."""
-    settings = {k: v for k, v in asdict(config).items() if k not in ("report_samples",)}
+    # Not about how the corpus was made: how many samples the page shows, what may happen to --output.
+    ignored = ("report_samples", "overwrite", "allow_empty_output")
+    settings = {k: v for k, v in asdict(config).items() if k not in ignored}
     settings["input"] = config.input or "demo world (web split)"
     settings["input_files"] = len(files)
     settings["policy"] = config.policy
@@ -178,11 +179,18 @@ def build(
         | "SampleEntries" >> beam.FlatMap(lambda category_entries: category_entries[1][:per_category])
         | "Samples" >> beam.combiners.ToList()
     )
+    # Counted straight from the reader, so stats.json can check that every record read ended somewhere.
+    records_read = (
+        (read.records, read[steps.REJECTS])
+        | "ReadOutputs" >> beam.Flatten()
+        | "CountRead" >> beam.combiners.Count.Globally()
+    )
     _ = summary | "WriteSummary" >> beam.Map(
         steps.write_summary,
         samples=beam.pvalue.AsSingleton(samples),
         staging=out,
         run=run_settings(config, files),
+        records_read=beam.pvalue.AsSingleton(records_read),
     )
 
 
@@ -220,7 +228,8 @@ def local_torch_threads(config: CapfiltConfig, beam_options) -> int:
 
 
 def run(argv: list[str] | None = None) -> dict:
-    """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument."""
+    """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument or
+    output folder, before Beam starts; RunCheckFailed when the finished run kept nothing or lost a record."""
     config, beam_options = options.parse(
         list(sys.argv[1:] if argv is None else argv), CapfiltConfig, DESCRIPTION, PROG
     )
@@ -229,22 +238,44 @@ def run(argv: list[str] | None = None) -> dict:
         raise ValueError(f"--engine {config.engine!r} is not one of {', '.join(sorted(CAPTIONER_ENGINES))}")
     check_models(config)
     files, labels = resolve_input(config)
-    output = config.output.rstrip("/")
-    out = staging.new_staging_dir(output)
-    print(f"capfilt: {len(files)} input file(s) -> {output} (staging in {out})", file=sys.stderr, flush=True)
-    beam_options = pipeline_options(beam_options)
-    config.torch_threads = local_torch_threads(config, beam_options)
-    started = time.monotonic()
-    with beam.Pipeline(options=beam_options) as pipeline:
-        build(pipeline, config, files, labels, out)
-    seconds = time.monotonic() - started
-    with FileSystems.open(FileSystems.join(out, "stats.json")) as handle:
-        summary = json.loads(handle.read())
-    summary["seconds"] = round(seconds, 2)
-    summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
-    steps.write_text(FileSystems.join(out, "stats.json"), json.dumps(summary, indent=2) + "\n")
-    staging.promote(out, output, DIRECTORIES, FILES)
-    print(summary_line(summary, output) + f" in {seconds:.1f}s", flush=True)
+    output = JobOutput(config.output, JOB, DIRECTORIES, FILES, overwrite=config.overwrite)
+    with output, Interrupts("capfilt", output.interrupted) as interrupts:
+        output.open(files)
+        print(
+            f"capfilt: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",
+            file=sys.stderr,
+            flush=True,
+        )
+        beam_options = pipeline_options(beam_options)
+        config.torch_threads = local_torch_threads(config, beam_options)
+        started = time.monotonic()
+
+        def run_pipeline() -> None:
+            with beam.Pipeline(options=beam_options) as pipeline:
+                build(pipeline, config, files, labels, output.staging_url)
+
+        interrupts.run(run_pipeline)
+        seconds = time.monotonic() - started
+        stats_path = FileSystems.join(output.staging_url, "stats.json")
+        with FileSystems.open(stats_path) as handle:
+            summary = json.loads(handle.read())
+        summary["seconds"] = round(seconds, 2)
+        summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
+        steps.write_text(stats_path, json.dumps(summary, indent=2) + "\n")
+        with interrupts.deferred():
+            output.commit()
+    print(summary_line(summary, output.url) + f" in {seconds:.1f}s", flush=True)
+    check_run(
+        "capfilt",
+        output.url,
+        summary,
+        inputs=summary["records_read"],
+        kept=summary["curated"],
+        kept_name="curated",
+        rejects=summary["rejects"],
+        rejects_by_reason=summary["rejects_by_reason"],
+        allow_empty=config.allow_empty_output,
+    )
     return summary
 
 
@@ -253,7 +284,10 @@ def main(argv: list[str] | None = None) -> int:
         run(argv)
     except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # CheckpointError, SchemaError too
         print(f"capfilt: error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except RunCheckFailed as failed:
+        print(failed, file=sys.stderr)
+        return failed.exit_code
     return 0
 
 

@@ -166,8 +166,14 @@ def write_text(path: str, text: str) -> None:
         handle.write(text.encode())
 
 
-def write_summary(summary: dict, samples: list, staging: str, run: dict) -> None:
+def write_summary(summary: dict, samples: list, staging: str, run: dict, records_read: int) -> None:
     """Write stats.json and report.html into the staging directory (promoted by the launcher at the end)."""
+    # Every record read ends in curated/ or rejects/ (dropped ones in both dropped/ and rejects/).
+    summary = {
+        **summary,
+        "records_read": records_read,
+        "accounted": records_read == summary["curated"] + summary["rejects"],
+    }
     write_text(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
     picked = [(row, kept) for _, row, kept in samples]
     write_text(f"{staging}/report.html", report.render(summary, picked, run))
