@@ -19,7 +19,25 @@ class IngestOptions(PipelineOptions):
     def _add_argparse_args(cls, parser):
         io = parser.add_argument_group("ingest: input and output")
         io.add_argument("--input", help="glob or comma-separated globs of input files (fsspec paths)")
-        io.add_argument("--output", help="output directory: pairs-*.parquet, rejects-*.parquet, stats.json")
+        io.add_argument(
+            "--output",
+            help="output folder: pairs/ (or candidates/), rejects/, report.html, stats.json (fsspec path)",
+        )
+        io.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="write into a non-empty folder that is not an earlier ingest output; only files ingest "
+            "wrote there are replaced, anything else is kept",
+        )
+        io.add_argument(
+            "--allow_empty_output", action="store_true", help="exit 0 even when no row was kept (default: 1)"
+        )
+        io.add_argument(
+            "--no_download",
+            action="store_true",
+            help="extract candidate pairs from crawl files and URL lists without contacting any host (no "
+            "image, no robots.txt): writes candidates/, a URL list for a later run",
+        )
         io.add_argument("--input_format", default=INGEST.input_format, choices=INPUT_FORMATS)
         io.add_argument("--url_col", default=INGEST.url_col, help="URL column of a URL list")
         io.add_argument("--caption_col", default=INGEST.caption_col, help="caption column of a URL list")

@@ -30,7 +30,7 @@ def site(tmp_path_factory):
 
 def _read(output, kind, schema):
     rows = []
-    for path in sorted(glob.glob(f"{output}/{kind}-*.parquet")):
+    for path in sorted(glob.glob(f"{output}/{kind}/*.parquet")):
         rows.extend(schemas.read_table(path, schema).to_pylist())
     return rows
 
@@ -89,17 +89,22 @@ def test_warc_every_trap_ends_where_it_belongs(site, tmp_path):
         assert pair["caption"] and pair["caption_boilerplate"] in (True, False)
     assert len({p["sha256"] for p in pairs}) == len(pairs), "exact duplicates survived"
     assert stats["rejects_by_reason"]["fetch/timeout"] == 1
-    assert set(os.listdir(output)) == set(stats["files"]) | {"stats.json"}
+    written = {os.path.relpath(p, output) for p in glob.glob(f"{output}/*/*")}
+    assert written == set(stats["files"])
+    assert set(os.listdir(output)) == {"pairs", "rejects", "report.html", "stats.json", "_manifest.json"}
 
 
 def test_rerun_gives_the_same_files_and_no_duplicates(site, tmp_path):
     output, first, pairs, rejects = _ingest(site, tmp_path, "urls.parquet")
-    stale = f"{output}/pairs-00007-of-00009.parquet"  # a shard of an earlier, differently sized run
-    pq.write_table(pa.table({"x": [1]}), stale)
-    _, second, pairs_again, rejects_again = _ingest(site, tmp_path, "urls.parquet")
-    assert not os.path.exists(stale)
-    assert pairs_again == pairs and rejects_again == rejects
+    # A rerun with smaller shards replaces every shard of the first run, and only those.
+    _, second, pairs_again, rejects_again = _ingest(
+        site, tmp_path, "urls.parquet", "--rows_per_output_shard", "7"
+    )
+    assert len(glob.glob(f"{output}/pairs/*.parquet")) == -(-second["pairs"] // 7)
+    assert sorted(pairs_again, key=lambda r: r["key"]) == sorted(pairs, key=lambda r: r["key"])
     assert first["rejects_by_reason"] == second["rejects_by_reason"]
+    _, _, pairs_third, rejects_third = _ingest(site, tmp_path, "urls.parquet")
+    assert pairs_third == pairs and rejects_third == rejects
     assert not glob.glob(f"{output}/*inprogress*")
 
 
@@ -131,7 +136,9 @@ def test_default_policy_refuses_loopback_without_a_request(site, tmp_path):
     before = sum(site["server"].requests.values())
     output = str(tmp_path / "out")
     flags = [f for f in TEST_FLAGS if f not in ("--allow_networks", "127.0.0.1/32")]
-    stats = run(["--input", f"{site['site']}/urls.parquet", "--output", output, *flags])
+    stats = run(
+        ["--input", f"{site['site']}/urls.parquet", "--output", output, *flags, "--allow_empty_output"]
+    )
     assert stats["rejects_by_reason"] == {"fetch/blocked_private_address": WEB}
     assert sum(site["server"].requests.values()) == before
 
