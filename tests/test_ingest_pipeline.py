@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import glob
+import html
 import json
 import os
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -173,3 +175,57 @@ def test_img2dataset_output_is_validated_and_deduplicated(tmp_path):
     assert stats["accounted"] and stats["input_rows"] == 4 and stats["pairs"] == 1
     assert stats["rejects_by_reason"]["dedup/duplicate_image"] == 1
     assert stats["rejects_by_reason"]["decode/not_an_image"] == 1
+
+
+def test_no_download_contacts_no_host_and_its_candidates_are_a_url_list(site, tmp_path):
+    server = site["server"]
+    before = dict(server.requests)
+    extracted = str(tmp_path / "candidates")
+    stats = run(["--input", f"{site['site']}/site.warc.gz", "--output", extracted, "--no_download"])
+    assert dict(server.requests) == before, "--no_download contacted the site (robots.txt or an image)"
+    assert stats["mode"] == "extract" and stats["input_rows"] == _count_imgs(site)
+    candidates = _read(extracted, "candidates", schemas.CANDIDATES)
+    rejects = _read(extracted, "rejects", schemas.REJECTS)
+    assert (
+        stats["candidates"] == len(candidates) and stats["candidates"] + len(rejects) == stats["input_rows"]
+    )
+    assert {r["stage"] for r in rejects} <= {"read", "crawl", "text", "dedup"}  # nothing after the download
+    assert all(c["url"] and c["caption"] and c["page_url"] for c in candidates)
+    assert any(c["url"].startswith("ftp:") for c in candidates)  # refused only by the download step
+    assert sorted(os.listdir(extracted)) == [
+        "_manifest.json",
+        "candidates",
+        "rejects",
+        "report.html",
+        "stats.json",
+    ]
+
+    # The candidates are the URL list a later run downloads: it gives the pairs a direct run gives.
+    _, direct, direct_pairs, _ = _ingest(site, tmp_path, "site.warc.gz")
+    later_output = str(tmp_path / "later")
+    later = run(["--input", f"{extracted}/candidates/*.parquet", "--output", later_output, *TEST_FLAGS])
+    later_pairs = _read(later_output, "pairs", schemas.PAIRS)
+    assert later["pairs"] == direct["pairs"]
+    assert {(p["url"], p["caption"], p["sha256"]) for p in later_pairs} == {
+        (p["url"], p["caption"], p["sha256"]) for p in direct_pairs
+    }
+
+
+def test_no_download_refuses_inputs_that_hold_images(site, tmp_path):
+    output, _, _, _ = _ingest(site, tmp_path, "urls.parquet")
+    with pytest.raises(ValueError, match="--no_download extracts candidates from crawl files and URL lists"):
+        run(["--input", f"{output}/pairs/*.parquet", "--output", str(tmp_path / "x"), "--no_download"])
+
+
+def test_the_ingest_report_shows_counts_reasons_examples_and_samples(site, tmp_path):
+    output, stats, pairs, rejects = _ingest(site, tmp_path, "site.warc.gz")
+    page = Path(output, "report.html").read_text()
+    assert page.startswith("<!doctype html>") and "<script" not in page and "<link" not in page
+    assert 'src="http' not in page, "the page must open with no server"
+    for reason, count in stats["rejects_by_reason"].items():
+        assert f'<td>{reason}</td><td class="n">{count}</td>' in page
+    timeout = next(r for r in rejects if r["reason"] == "timeout")
+    assert html.escape(timeout["detail"]) in page  # an example per reason, with its detail
+    assert page.count("data:image/jpeg;base64,") == min(12, len(pairs))
+    assert stats["sizes"]["images"] == len(pairs) == sum(stats["sizes"]["original_short_side"].values())
+    assert "All settings of this run" in page and "allow_networks" in page

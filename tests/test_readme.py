@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -84,7 +85,8 @@ def test_the_readme_chain_runs_exactly_as_printed(tmp_path):
             command = block.replace(README_PORT, port)
             if SERVER in command:
                 server = subprocess.Popen(["bash", "-c", command], cwd=tmp_path, env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                                          start_new_session=True, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.PIPE)  # fmt: skip
                 _wait_for_port(port, server)
                 continue
             done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=tmp_path, env=env,
@@ -92,8 +94,8 @@ def test_the_readme_chain_runs_exactly_as_printed(tmp_path):
             assert done.returncode == 0, f"$ {command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
             last_stdout = done.stdout
     finally:
-        if server is not None:
-            server.terminate()
+        if server is not None:  # the whole group: bash and the server it started
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
     chain = tmp_path / "demo_output" / "chain"
