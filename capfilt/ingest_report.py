@@ -91,8 +91,9 @@ def render(stats: dict, samples: list[dict], reject_examples: dict[str, list[dic
 <div class="cards">{_cards(stats, kept)}</div>
 <h2>Rejects by reason</h2><div class="panel">{_reject_table(stats, reject_examples)}</div>
 {_sizes_table(stats)}
-<h2>Samples of the {len(samples)} shown {kept}</h2>
+<h2>Samples ({len(samples)} of {stats[kept]} {kept})</h2>
 <div class="grid">{grid or "<p>Nothing was kept.</p>"}</div>
-<details><summary>All settings of this run</summary><div class="panel"><table>{settings}</table></div></details>
+<details><summary>All settings of this run</summary>
+<div class="panel"><table>{settings}</table></div></details>
 </main></body></html>
 """

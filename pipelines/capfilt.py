@@ -28,7 +28,7 @@ from capfilt.filter import FilterSettings
 from capfilt.readers import FORMATS, detect_format
 from capfilt.stats import summary_line
 from pipelines import capfilt_steps as steps
-from pipelines import options
+from pipelines import interrupt, options
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
 from pipelines.interrupt import Interrupts
 from pipelines.job_output import JobOutput
@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     except RunCheckFailed as failed:
         print(failed, file=sys.stderr)
         return failed.exit_code
+    except KeyboardInterrupt:  # before the run's own handler is in place (e.g. generating the demo world)
+        print(interrupt.BEFORE_START.format(job="capfilt"), file=sys.stderr)
+        return interrupt.EXIT_SIGINT
     return 0
 
 

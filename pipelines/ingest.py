@@ -39,6 +39,7 @@ from capfilt.ingest_rows import (
     read_candidates,
 )
 from capfilt.ingest_stats import ImageSizes, build_stats, kept_name, summary_line
+from pipelines import interrupt
 from pipelines.ingest_options import IngestOptions, ingest_config
 from pipelines.interrupt import Interrupts
 from pipelines.job_output import JobOutput
@@ -552,6 +553,9 @@ def main() -> int:
     except RunCheckFailed as failed:
         print(failed, file=sys.stderr)
         return failed.exit_code
+    except KeyboardInterrupt:  # before the run's own handler is in place
+        print(interrupt.BEFORE_START.format(job="ingest"), file=sys.stderr)
+        return interrupt.EXIT_SIGINT
     return 0
 
 

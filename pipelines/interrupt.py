@@ -21,6 +21,9 @@ T = TypeVar("T")
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 DESCRIPTIONS = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
+EXIT_SIGINT = 128 + signal.SIGINT
+# For a Ctrl-C that arrives before a job has an output to speak of (while it checks its inputs).
+BEFORE_START = "{job}: interrupted by Ctrl-C (SIGINT) before the run started; nothing was written"
 
 
 def child_pids(parent: int) -> list[int]:

@@ -110,6 +110,6 @@ class JobOutput:
     def __exit__(self, kind, error, traceback) -> None:
         if self.state == "staging" and kind is not None and not issubclass(kind, ValueError):
             # A failure mid-run (a worker error, a full disk): its traceback follows; say what became of it.
-            self.say(f"{self.job}: the run failed; {self.url} is as it was before it (staging folder removed)")
+            self.say(f"{self.job}: the run failed; {self.url} is as it was before (staging folder removed)")
         if self.state != "done":
             self.abort()

@@ -26,6 +26,8 @@ def listing(names: list[str], limit: int = 5) -> str:
 def check_location(location: Location) -> None:
     """The folder exists (created here if needed) and is a folder this process may write."""
     fs, url = location.fs, location.url
+    if not url:
+        raise OutputRefused("--output is empty; name the output folder")
     if fs.exists(location.root) and not fs.isdir(location.root):
         raise OutputRefused(f"--output {url} is a file, not a folder")
     try:

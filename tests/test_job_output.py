@@ -128,7 +128,7 @@ def test_a_failed_run_removes_its_staging_and_keeps_the_previous_output(output_u
         _put(output.location, f"{output.staging}/pairs/part-0.parquet", b"half")
         raise RuntimeError("disk full")
     assert _files(output_url) == before
-    assert lines == [f"{JOB}: the run failed; {output_url} is as it was before it (staging folder removed)"]
+    assert lines == [f"{JOB}: the run failed; {output_url} is as it was before (staging folder removed)"]
 
 
 def test_leftovers_of_a_killed_run_are_removed_and_named(output_url):
