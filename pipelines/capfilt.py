@@ -239,7 +239,8 @@ def run(argv: list[str] | None = None) -> dict:
     check_models(config)
     files, labels = resolve_input(config)
     output = JobOutput(config.output, JOB, DIRECTORIES, FILES, overwrite=config.overwrite)
-    with output, Interrupts("capfilt", output.interrupted) as interrupts:
+    runner = beam_options.view_as(StandardOptions).runner
+    with output, Interrupts("capfilt", output.interrupted, runner) as interrupts:
         output.open(files)
         print(
             f"capfilt: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",

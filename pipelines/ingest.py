@@ -510,7 +510,8 @@ def run(argv: list[str] | None = None) -> dict | None:
         check_extractable(files, config)
     directories = EXTRACT_DIRECTORIES if ingest.no_download else DOWNLOAD_DIRECTORIES
     output = JobOutput(ingest.output, JOB, directories, FILES, overwrite=ingest.overwrite)
-    with output, Interrupts("ingest", output.interrupted) as interrupts:
+    runner = options.view_as(StandardOptions).runner
+    with output, Interrupts("ingest", output.interrupted, runner) as interrupts:
         output.open(files)
         print(
             f"ingest: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",

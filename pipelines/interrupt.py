@@ -60,9 +60,10 @@ class Interrupts:
     """Within `with Interrupts(job, cleanup):`, SIGINT and SIGTERM run `cleanup()` (which returns the line
     that says what state the output is in) and end the process. Only installed in the main thread."""
 
-    def __init__(self, job: str, cleanup: Callable[[], str]):
+    def __init__(self, job: str, cleanup: Callable[[], str], runner: str | None = None):
         self.job = job
         self.cleanup = cleanup
+        self.runner = runner
         self._previous: dict = {}
         self._deferring = False
         self._pending: int | None = None
@@ -130,9 +131,15 @@ class Interrupts:
             state = f"cleaning up failed ({type(error).__name__}: {error})"
         with suppress(OSError, ValueError):
             sys.stdout.flush()
+        if not is_local_runner(self.runner):  # the job runs elsewhere: ending this launcher does not stop it
+            state += f"; the {self.runner} job may still be running: cancel it there"
         line = f"{self.job}: interrupted by {DESCRIPTIONS.get(number, number)}; {state}\n"
         os.write(terminal, line.encode(errors="replace"))
         os._exit(128 + number)
+
+
+def is_local_runner(runner) -> bool:
+    return runner in (None, "DirectRunner", "direct", "FnApiRunner") or not isinstance(runner, str)
 
 
 def silence_stderr() -> int:
