@@ -48,9 +48,12 @@ class JobOutput:
         return self.location.url_of(self.staging)
 
     def open(self, inputs: list[str]) -> JobOutput:
-        output_guard.check_location(self.location)
         output_guard.check_overlap(self.location, inputs)
-        self.lock.acquire()
+        output_guard.check_location(self.location)
+        try:
+            self.lock.acquire()
+        except OSError as error:  # an object store answers here what os.access tells of a local folder
+            raise output_guard.OutputRefused(f"--output {self.url} is not writable: {error}") from error
         self.state = "checked"
         leftovers = staging.stale_staging(self.location)
         for name in leftovers:

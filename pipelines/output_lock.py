@@ -119,6 +119,8 @@ class OutputLock:
                 return True
             except FileExistsError:
                 return False
+            except OSError:  # a filesystem without hard links: an exclusive create, briefly empty
+                return self._create_exclusive()
             finally:
                 os.unlink(temporary)
         if fs.exists(self.path):
@@ -126,6 +128,15 @@ class OutputLock:
         fs.pipe_file(self.path, self._payload(self.owner))
         current = self._current()
         return current is not None and current.run_id == self.owner.run_id
+
+    def _create_exclusive(self) -> bool:
+        try:
+            descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(self._payload(self.owner))
+        return True
 
     def _take_over(self, stale: Owner) -> None:
         """Move a dead run's marker aside (only the one judged stale: another run may have replaced it)."""

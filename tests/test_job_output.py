@@ -227,3 +227,17 @@ def test_run_checks_name_the_reasons():
     check(5, 0, 5, reasons, allow_empty=True)
     with pytest.raises(RunCheckFailed, match="1 records unaccounted for"):
         check(6, 2, 3, {}, allow_empty=True)
+
+
+def test_the_lock_works_where_hard_links_do_not(tmp_path, monkeypatch):
+    def no_links(*_):
+        raise PermissionError(1, "Operation not permitted")  # what some network and FUSE filesystems say
+
+    monkeypatch.setattr(os, "link", no_links)
+    location = Location.of(str(tmp_path))
+    first = OutputLock(location, JOB, "run-one")
+    first.acquire()
+    with pytest.raises(OutputBusy):
+        OutputLock(location, JOB, "run-two").acquire()
+    assert first.holds() and not [p for p in os.listdir(tmp_path) if "inprogress" in p]
+    first.release()
