@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -90,9 +91,11 @@ class Interrupts:
                 self._stop(self._pending)
 
     def run(self, work: Callable[[], T]) -> T:
-        """`work()` in a thread that cannot receive SIGINT/SIGTERM, nor can the threads and worker processes
-        it starts (they inherit its signal mask): a Ctrl-C sent to the whole process group then reaches only
-        this process's main thread, which waits here, so the runner's workers print no tracebacks."""
+        """`work()` (the Beam pipeline) such that an interrupt reaches only this process's main thread, which
+        waits here: `work` runs in a thread that blocks SIGINT/SIGTERM, as do the runner threads it starts
+        (they inherit its signal mask), and the worker processes it starts get a session of their own, so a
+        terminal's Ctrl-C, sent to its whole foreground process group, does not reach them either (the mask
+        would not: subprocess clears it in a child). The handler then stops them without a traceback."""
         if not self._previous:
             return work()
         outcome: dict = {}
@@ -103,13 +106,14 @@ class Interrupts:
             except BaseException as error:  # re-raised in the calling thread
                 outcome["error"] = error
 
-        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-        try:
-            worker = threading.Thread(target=target, name=f"{self.job}-pipeline")
-            worker.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
-        worker.join()
+        worker = threading.Thread(target=target, name=f"{self.job}-pipeline")
+        with children_in_their_own_session():
+            signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+            try:
+                worker.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+            worker.join()
         if "error" in outcome:
             raise outcome["error"]
         return outcome["value"]
@@ -136,6 +140,25 @@ class Interrupts:
         line = f"{self.job}: interrupted by {DESCRIPTIONS.get(number, number)}; {state}\n"
         os.write(terminal, line.encode(errors="replace"))
         os._exit(128 + number)
+
+
+@contextmanager
+def children_in_their_own_session() -> Iterator[None]:
+    """While the block runs, subprocess.Popen starts children with start_new_session=True unless told
+    otherwise. Beam's DirectRunner starts its worker processes through subprocess.Popen and offers no
+    option for it; they still end with this process (stop_children, or their control channel closing)."""
+    original = subprocess.Popen
+
+    class SessionPopen(original):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("start_new_session", True)
+            super().__init__(*args, **kwargs)
+
+    subprocess.Popen = SessionPopen
+    try:
+        yield
+    finally:
+        subprocess.Popen = original
 
 
 def is_local_runner(runner) -> bool:

@@ -21,7 +21,9 @@ FINISH_SECONDS = 300
 
 
 class Job:
-    def __init__(self, module: str, *args: str, cwd: Path = ROOT):
+    def __init__(self, module: str, *args: str, cwd: Path = ROOT, own_group: bool = False):
+        """`own_group`: in a process group of its own, so that a test can signal the group (as a
+        terminal's Ctrl-C does: the job and every worker process it started)."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", module, *args],
             cwd=cwd,
@@ -29,6 +31,7 @@ class Job:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=own_group,
         )
         self.stderr: list[str] = []
         self._stdout: list[str] = []

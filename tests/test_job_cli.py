@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ import schemas
 from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
+from pipelines.interrupt import child_pids
 from tests.capfilt_tiny import save_tiny
-from tests.job_process import Job, job_lines, run_job, silent_server
+from tests.job_process import START_SECONDS, Job, job_lines, run_job, silent_server
 
 FAST = ["--max_length", "12", "--min_length", "4", "--report_samples", "4", "--batch_size", "8"]
 
@@ -48,9 +50,9 @@ def url_list(tmp_path):
     return write
 
 
-def _held_ingest(urls: str, output: Path) -> Job:
-    job = Job("pipelines.ingest", "--input", urls, "--output", str(output),
-              "--allow_networks", "127.0.0.1/32", "--timeout", "300", "--retries", "0")  # fmt: skip
+def _held_ingest(urls: str, output: Path, *extra: str, own_group: bool = False) -> Job:
+    args = ["--input", urls, "--output", str(output), "--allow_networks", "127.0.0.1/32", "--timeout", "300"]
+    job = Job("pipelines.ingest", *args, "--retries", "0", *extra, own_group=own_group)
     job.wait_for_line("staging in")
     return job
 
@@ -60,15 +62,34 @@ def _extract(urls: str, output: Path) -> dict:
     return ingest_job.run(["--input", urls, "--output", str(output), "--no_download"])
 
 
-@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
-def test_an_interrupted_ingest_is_one_line_and_keeps_the_previous_output(tmp_path, url_list, number):
+WORKERS = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
+
+
+def _wait_for_workers(job: Job) -> None:
+    """Until the DirectRunner has started its worker processes (children of the job)."""
+    deadline = time.monotonic() + START_SECONDS
+    while not child_pids(job.process.pid):
+        assert time.monotonic() < deadline and job.process.poll() is None, job.stderr
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    ("number", "group"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["SIGINT", "SIGTERM", "Ctrl-C to the group, worker processes"],
+)
+def test_an_interrupted_ingest_is_one_line_and_keeps_the_previous_output(tmp_path, url_list, number, group):
     output = tmp_path / "out"
     with silent_server() as base:
         urls = url_list(base)
         _extract(urls, output)
         before = _snapshot(output)
-        job = _held_ingest(urls, output)
-        job.process.send_signal(number)
+        job = _held_ingest(urls, output, *(WORKERS if group else []), own_group=group)
+        if group:
+            _wait_for_workers(job)
+            os.killpg(job.process.pid, number)
+        else:
+            job.process.send_signal(number)
         code, stdout, stderr = job.finish()
     assert code == 128 + number
     assert stderr[-1].startswith("ingest: interrupted by ") and "previous output intact" in stderr[-1]
