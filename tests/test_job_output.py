@@ -241,3 +241,14 @@ def test_the_lock_works_where_hard_links_do_not(tmp_path, monkeypatch):
         OutputLock(location, JOB, "run-two").acquire()
     assert first.holds() and not [p for p in os.listdir(tmp_path) if "inprogress" in p]
     first.release()
+
+
+def test_the_first_demo_run_says_it_generates_the_world_and_where_it_is_cached(tmp_path):
+    from capfilt.corpus import demo_world
+    from capfilt.world import WorldConfig
+
+    config = WorldConfig(web=4, human=0, test=0, classify=0, documents=0, clips=0)
+    lines = []
+    world = demo_world(config, cache=tmp_path, say=lines.append)
+    assert lines == [f"generating the demo world once (cached in {world}; $CAPFILT_CACHE moves the cache)"]
+    assert demo_world(config, cache=tmp_path, say=lines.append) == world and len(lines) == 1  # cached: silent
