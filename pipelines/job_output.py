@@ -12,7 +12,6 @@ previous output as it was.
 from __future__ import annotations
 
 import sys
-import uuid
 
 from pipelines import output_guard, staging
 from pipelines.output_lock import OutputBusy, OutputLock
@@ -33,7 +32,7 @@ class JobOutput:
         self.files = files  # the last one marks a complete output
         self.overwrite = overwrite
         self.say = say
-        self.run_id = uuid.uuid4().hex[:12]
+        self.run_id = staging.new_run_id()
         self.staging = staging.staging_name(self.run_id)
         self.lock = OutputLock(self.location, job, self.run_id)
         self.previous: list[str] = []

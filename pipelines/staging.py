@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import fsspec
 
 STAGING_PREFIX = "_inprogress-"
+# Run ids are this many hex digits (uuid4's first ones).
+RUN_ID_LENGTH = 12
 MANIFEST = "_manifest.json"
 # The owner marker of a running job (pipelines/output_lock.py).
 LOCK = "_lock.json"
@@ -81,13 +83,21 @@ def _protocols(fs) -> tuple[str, ...]:
 
 
 def _is_leftover(name: str) -> bool:
-    return name.startswith(STAGING_PREFIX) or (name.startswith("_") and TEMPORARY_SUFFIX in name)
+    """A staging folder or a half-written bookkeeping file, by the exact names this module gives them."""
+    if name.startswith(STAGING_PREFIX):
+        run_id = name[len(STAGING_PREFIX) :]
+        return len(run_id) == RUN_ID_LENGTH and all(c in "0123456789abcdef" for c in run_id)
+    return name.startswith((f"{MANIFEST}{TEMPORARY_SUFFIX}-", f"{LOCK}{TEMPORARY_SUFFIX}-"))
 
 
 def is_bookkeeping(relative: str) -> bool:
     """Files of the staging machinery itself (manifest, lock, staging folders), not results."""
     first = relative.split("/", 1)[0]
     return first in (MANIFEST, LOCK) or _is_leftover(first)
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:RUN_ID_LENGTH]
 
 
 def staging_name(run_id: str) -> str:

@@ -252,3 +252,12 @@ def test_the_first_demo_run_says_it_generates_the_world_and_where_it_is_cached(t
     world = demo_world(config, cache=tmp_path, say=lines.append)
     assert lines == [f"generating the demo world once (cached in {world}; $CAPFILT_CACHE moves the cache)"]
     assert demo_world(config, cache=tmp_path, say=lines.append) == world and len(lines) == 1  # cached: silent
+
+
+def test_only_the_exact_names_of_leftovers_are_removed(tmp_path):
+    url = str(tmp_path / "out")
+    location = Location.of(url)
+    _put(location, "_inprogress-mine/notes.txt", b"a user's folder with a look-alike name")
+    with pytest.raises(OutputRefused, match="_inprogress-mine/notes.txt"):
+        _run(url, {})
+    assert (tmp_path / "out" / "_inprogress-mine" / "notes.txt").exists()
