@@ -36,7 +36,7 @@ class JobOutput:
         self.staging = staging.staging_name(self.run_id)
         self.lock = OutputLock(self.location, job, self.run_id)
         self.previous: list[str] = []
-        self.state = "new"  # -> checked -> staging -> promoting -> done, or aborted
+        self.state = "new"  # -> checked -> staging -> promoting -> done; or aborted, or lost (the lock)
 
     @property
     def url(self) -> str:
@@ -73,6 +73,7 @@ class JobOutput:
     def commit(self) -> list[str]:
         """Move the staged results into place; returns the files now in the output (its manifest)."""
         if not self.lock.holds():
+            self.state = "lost"  # the results stay where the message says
             raise OutputBusy(
                 f"another run took over {self.url} while this one ran; this run's results are left in "
                 f"{self.url}/{self.staging}"

@@ -198,6 +198,8 @@ def test_a_run_whose_lock_was_taken_over_does_not_promote(tmp_path):
         with pytest.raises(OutputBusy, match="took over"):
             output.commit()
     assert not os.path.exists(tmp_path / "out" / "stats.json")
+    assert os.path.isdir(tmp_path / "out" / output.staging), "the message says the results are left there"
+    assert output.location.read_json(staging.LOCK)["run_id"] == "somebody-else"
 
 
 def test_a_file_or_an_uncreatable_folder_is_refused(tmp_path):
