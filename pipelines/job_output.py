@@ -12,6 +12,7 @@ previous output as it was.
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 
 from pipelines import output_guard, staging
 from pipelines.output_lock import OutputBusy, OutputLock
@@ -36,6 +37,7 @@ class JobOutput:
         self.staging = staging.staging_name(self.run_id)
         self.lock = OutputLock(self.location, job, self.run_id)
         self.previous: list[str] = []
+        self.created = False  # the folder did not exist before this run
         self.state = "new"  # -> checked -> staging -> promoting -> done; or aborted, or lost (the lock)
 
     @property
@@ -48,7 +50,7 @@ class JobOutput:
 
     def open(self, inputs: list[str]) -> JobOutput:
         output_guard.check_overlap(self.location, inputs)
-        output_guard.check_location(self.location)
+        self.created = output_guard.check_location(self.location)
         try:
             self.lock.acquire()
         except OSError as error:  # an object store answers here what os.access tells of a local folder
@@ -93,6 +95,9 @@ class JobOutput:
                 staging.remove(self.location, self.staging)
         if self.state != "done":
             self.lock.release()
+            if self.created and not self.location.files():
+                with suppress(OSError):  # only an empty folder goes: where there was none before
+                    self.location.fs.rmdir(self.location.root)
         self.state = "aborted" if self.state != "done" else "done"
 
     def interrupted(self) -> str:
@@ -101,8 +106,10 @@ class JobOutput:
         self.abort()
         if state == "done":
             return f"this run had finished: {self.url} holds its complete output"
-        if state == "staging":
+        if state == "staging" and (self.previous or not self.created):
             return f"{self.url} is as it was before this run (previous output intact); staging folder removed"
+        if state == "staging":
+            return f"nothing of this run is left (staging folder removed; {self.url} held no earlier output)"
         if state == "promoting":
             return f"stopped while moving results into {self.url}: run again to complete it"
         return f"nothing was written to {self.url}"

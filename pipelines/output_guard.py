@@ -23,12 +23,14 @@ def listing(names: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def check_location(location: Location) -> None:
-    """The folder exists (created here if needed) and is a folder this process may write."""
+def check_location(location: Location) -> bool:
+    """The folder exists (created here if needed) and is a folder this process may write. True when it was
+    created here."""
     fs, url = location.fs, location.url
     if not url:
         raise OutputRefused("--output is empty; name the output folder")
-    if fs.exists(location.root) and not fs.isdir(location.root):
+    existed = fs.exists(location.root)
+    if existed and not fs.isdir(location.root):
         raise OutputRefused(f"--output {url} is a file, not a folder")
     try:
         fs.makedirs(location.root, exist_ok=True)
@@ -37,6 +39,7 @@ def check_location(location: Location) -> None:
         raise OutputRefused(f"--output {url} cannot be created: {reason}") from error
     if location.is_local and not os.access(location.root, os.W_OK | os.X_OK):
         raise OutputRefused(f"--output {url} is not writable by this user")
+    return not existed
 
 
 def _same_file_system_path(location: Location, path: str) -> str | None:

@@ -111,8 +111,12 @@ def test_a_second_run_into_the_same_output_is_refused(tmp_path, url_list):
             assert f"pid {first.process.pid} on" in line
         finally:
             first.process.send_signal(signal.SIGINT)
-            assert first.finish()[0] == 130
-    assert not _leftovers(output)
+            code, _, stderr = first.finish()
+    assert code == 130
+    assert stderr[-1].endswith(
+        f"nothing of this run is left (staging folder removed; {output} held no earlier output)"
+    )
+    assert not output.exists()  # the first run created the folder; interrupted, it leaves none
 
 
 def test_what_a_killed_run_left_goes_with_the_next_run(tmp_path, url_list):

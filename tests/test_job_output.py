@@ -263,3 +263,12 @@ def test_only_the_exact_names_of_leftovers_are_removed(tmp_path):
     with pytest.raises(OutputRefused, match="_inprogress-mine/notes.txt"):
         _run(url, {})
     assert (tmp_path / "out" / "_inprogress-mine" / "notes.txt").exists()
+
+
+def test_a_failed_first_run_leaves_no_folder_behind(tmp_path):
+    url = str(tmp_path / "new" / "out")
+    with pytest.raises(RuntimeError), JobOutput(url, JOB, DIRECTORIES, FILES, say=print) as output:
+        output.open([])
+        _put(output.location, f"{output.staging}/pairs/part-0.parquet", b"half")
+        raise RuntimeError("worker failed")
+    assert not os.path.exists(url) and os.path.isdir(tmp_path / "new")
