@@ -4,7 +4,7 @@ Dataflow workers install the project from this file (`--setup_file ./setup.py`),
 runtime dependency is declared here; `constraints.txt` pins the exact versions.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, find_packages, setup
 
 RUNTIME = [
     # Pipelines: Beam runs ingest and CapFilt locally (DirectRunner) and on Dataflow.
@@ -66,7 +66,10 @@ setup(
     version="0.1.0",
     description="Image-text data curation for vision-language pretraining: BLIP's CapFilt on Apache Beam.",
     python_requires=">=3.10",
-    packages=find_packages(include=["capfilt*", "pipelines*", "models*", "schemas*"]),
+    # The shipped demo models are data folders under capfilt/assets/: declared as (namespace) packages so
+    # setuptools installs them without its "Package would be ignored" warnings.
+    packages=find_packages(include=["capfilt*", "pipelines*", "models*", "schemas*"])
+    + find_namespace_packages(include=["capfilt.assets*"]),
     package_data={"capfilt": ["assets/**/*"]},
     include_package_data=True,
     install_requires=RUNTIME,

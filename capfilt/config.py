@@ -46,6 +46,12 @@ class CapfiltConfig:
         "captions, sentences.",
     )
     output: str = _option("capfilt_output", "Output directory (local or fsspec/Beam URL).")
+    overwrite: bool = _option(
+        False,
+        "Write into a non-empty --output that is not an earlier output of this job; only files this job "
+        "wrote there (its manifest) are replaced, anything else is kept.",
+    )
+    allow_empty_output: bool = _option(False, "Exit 0 even when no record was kept (default: exit 1).")
     captioner: str = _option(
         DEFAULT_CAPTIONER,
         "Captioner: a BlipForConditionalGeneration directory or hub id. "
@@ -130,7 +136,7 @@ class CapfiltConfig:
 
 # The sections of `python -m pipelines.capfilt --help`, by field name; a field in none shows under "other".
 HELP_GROUPS = {
-    "input and output": ("input", "input_format", "text_column", "output"),
+    "input and output": ("input", "input_format", "text_column", "output", "overwrite", "allow_empty_output"),
     "models": ("captioner", "filter", "engine", "device", "precision"),
     "captioning": ("num_captions", "decoding", "top_p", "min_length", "max_length", "prompt", "seed"),
     "filtering and policy": ("policy", "itm_threshold", "top_k", "itm_first_token", "itm_max_tokens"),

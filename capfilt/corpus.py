@@ -23,8 +23,9 @@ def cache_root() -> Path:
     return Path(base)
 
 
-def demo_world(config: WorldConfig | None = None, cache: Path | None = None) -> Path:
-    """The directory of a generated demo world, generating it atomically on first use."""
+def demo_world(config: WorldConfig | None = None, cache: Path | None = None, say=None) -> Path:
+    """The directory of a generated demo world, generating it atomically on first use (and saying so
+    through `say`, since that takes about half a minute)."""
     config = config or WorldConfig()
     fingerprint = hashlib.sha1(json.dumps(dataclasses.asdict(config), sort_keys=True).encode()).hexdigest()[
         :12
@@ -33,6 +34,8 @@ def demo_world(config: WorldConfig | None = None, cache: Path | None = None) -> 
     if (target / "world.json").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    if say:
+        say(f"generating the demo world once (cached in {target}; $CAPFILT_CACHE moves the cache)")
     staging = Path(tempfile.mkdtemp(prefix=".inprogress-", dir=target.parent))
     try:
         generate_world(str(staging), config, progress=False)
@@ -45,9 +48,9 @@ def demo_world(config: WorldConfig | None = None, cache: Path | None = None) -> 
     return target
 
 
-def default_input(cache: Path | None = None) -> tuple[str, str]:
+def default_input(cache: Path | None = None, say=None) -> tuple[str, str]:
     """(input glob, labels path) of the default corpus: the demo world's web split."""
-    world = demo_world(cache=cache)
+    world = demo_world(cache=cache, say=say)
     return str(world / "web" / "*.parquet"), str(world / "labels" / "web.parquet")
 
 

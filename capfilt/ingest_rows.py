@@ -74,8 +74,9 @@ def detect_format(path: str) -> str:
             return readers.detect_format(path)
         except UnsupportedFile:
             # A Parquet file without images that is not one of our tables (LAION/DataComp metadata, a
-            # plain URL list) is a URL list; the URL-list reader says so if it has no URL column either.
-            if name.endswith(".parquet") and schema_name(read_schema(path)) is None:
+            # plain URL list), or --no_download's candidates, is a URL list; the URL-list reader says so if
+            # it has no URL column either.
+            if name.endswith(".parquet") and schema_name(read_schema(path)) in (None, "candidates"):
                 return "urls"
             raise
     url_lists.list_format(path)  # raises a clear error for anything else
@@ -106,7 +107,13 @@ def _url_list_candidates(path: str, file_index: int, config: IngestConfig) -> It
         elif not row.url:
             yield Reject(key, None, "read", "missing_url", f"{path} row {row.position}: empty URL")
         else:
-            yield {"key": key, "url": row.url, "caption": row.caption, "page_url": None, "source": "urls"}
+            yield {
+                "key": key,
+                "url": row.url,
+                "caption": row.caption,
+                "page_url": row.page_url,
+                "source": "urls",
+            }
 
 
 def _crawl_candidates(path: str, file_index: int, fmt: str) -> Iterator[dict | Reject]:

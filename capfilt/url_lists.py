@@ -28,6 +28,8 @@ COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst")
 # wants the same larger one, so setting it (never lowering it) is safe from any thread. A longer field is
 # one bad row.
 FIELD_LIMIT = 16 << 20
+# A Parquet list's column naming each image's page (`schemas.CANDIDATES`, what --no_download writes).
+PAGE_COLUMN = "page_url"
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
 
@@ -36,6 +38,8 @@ class UrlRow:
     position: int
     url: str | None
     caption: str | None
+    # The page the image was found on, when the list has it (ingest's --no_download candidates do).
+    page_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,15 +106,17 @@ def _parquet_rows(path: str, url_col: str | None, text_col: str | None) -> Itera
             raise UnsupportedFile(
                 f"{path}: text column {text_name!r} is {schema.field(text_name).type}, not text"
             )
-        columns = [url_name] + ([text_name] if text_name else [])
+        page_name = PAGE_COLUMN if PAGE_COLUMN in text_names and text_name != PAGE_COLUMN else None
+        columns = [url_name] + ([text_name] if text_name else []) + ([page_name] if page_name else [])
         position = 0
         for batch in parquet.iter_batches(columns=columns, batch_size=4096):
             data = batch.to_pydict()
             captions = data.get(text_name) or [None] * batch.num_rows
-            for url, caption in zip(data[url_name], captions, strict=True):
+            pages = data.get(page_name) or [None] * batch.num_rows
+            for url, caption, page in zip(data[url_name], captions, pages, strict=True):
                 if isinstance(caption, list):  # several captions: the first non-empty one
                     caption = next((c for c in caption if c and c.strip()), None)
-                yield UrlRow(position, _text(url), _text(caption))
+                yield UrlRow(position, _text(url), _text(caption), _text(page))
                 position += 1
 
 

@@ -1,1 +1,10 @@
-"""pipelines."""
+"""pipelines: the Beam jobs.
+
+Beam's BigQuery stub logs "apitools not found" whenever it is imported without the GCP extras, on every run
+and even on --help: noise for these jobs. The filter sits here so that it is in place before any job module
+imports Beam.
+"""
+
+import logging
+
+logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())

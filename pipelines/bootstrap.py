@@ -66,7 +66,7 @@ class Bootstrap:
 
     @property
     def ingested(self) -> str:
-        return str(self.workdir / "1-ingest" / "pairs" / "pairs-*.parquet")
+        return str(self.workdir / "1-ingest" / "ingested" / "pairs" / "*.parquet")
 
     @property
     def ingested_labels(self) -> Path:
@@ -103,14 +103,14 @@ class Bootstrap:
                 [
                     "pipelines.ingest",
                     "--input", site["warc"],
-                    "--output", str(directory / "pairs"),
+                    "--output", str(directory / "ingested"),
                     "--allow_networks", LOOPBACK,
                     "--image_size", str(s.image_size),
                     "--phash_threshold", str(PHASH_THRESHOLD),
                 ],
                 directory / "ingest.log",
             )  # fmt: skip
-        stats = json.loads((directory / "pairs" / "stats.json").read_text())
+        stats = json.loads((directory / "ingested" / "stats.json").read_text())
         web_labels = read_labels([str(self.world / "labels" / "web.parquet")])
         labels = relabel_ingested(schemas.expand(self.ingested), web_labels)
         schemas.write_table(labels, schemas.LABELS, str(self.ingested_labels))
@@ -179,6 +179,8 @@ class Bootstrap:
                 "--device", "cpu",
                 # The reference engine (transformers' generate): the recorded figures were measured with it.
                 "--engine", "transformers",
+                # Keeping nothing is a result the ablation reports (barely trained smoke-scale models do).
+                "--allow_empty_output",
             ],
             directory / "capfilt.log",
         )  # fmt: skip

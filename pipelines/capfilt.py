@@ -1,4 +1,3 @@
-# ruff: noqa: E402  (a log filter must be installed before Beam is imported)
 """The main job: `python -m pipelines.capfilt` runs BLIP's CapFilt over image-text pairs with Beam.
 
 read -> decode/prepare -> RunInference(captioner) -> RunInference(filter) -> policy ->
@@ -8,14 +7,10 @@ curated/ + dropped/ + rejects/ Parquet, stats.json and report.html in --output.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import time
 from dataclasses import asdict
-
-# Beam's BigQuery stub logs "apitools not found" when imported without the GCP extras: noise for this job.
-logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -33,8 +28,11 @@ from capfilt.filter import FilterSettings
 from capfilt.stats import summary_line
 from models.cli_flags import report_error
 from pipelines import capfilt_steps as steps
-from pipelines import options, staging
+from pipelines import interrupt, options
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
+from pipelines.interrupt import Interrupts
+from pipelines.job_output import JobOutput
+from pipelines.outcome import EXIT_USAGE, RunCheckFailed, check_run
 from pipelines.unique_keys import UniqueKeys
 
 DESCRIPTION = """BLIP CapFilt on Apache Beam: caption every image, score the web text and every synthetic
@@ -47,6 +45,7 @@ Beam's own options go beside these flags (--help_beam lists them), e.g.
 """
 
 PROG = "python -m pipelines.capfilt"
+JOB = "pipelines.capfilt"
 DIRECTORIES = ["curated", "dropped", "rejects"]
 # stats.json last: its presence marks a complete output.
 FILES = ["report.html", "stats.json"]
@@ -56,7 +55,7 @@ def resolve_input(config: CapfiltConfig) -> tuple[list[str], str | None]:
     """Input files (each checked for a known format now, not mid-run) and the labels file, if any."""
     pattern, labels = config.input, config.quality_labels
     if pattern is None:
-        pattern, default_labels = corpus.default_input()
+        pattern, default_labels = corpus.default_input(say=lambda line: print(line, file=sys.stderr))
         labels = labels or default_labels
     files = schemas.expand(pattern, readers.SUFFIXES)
     if config.input_format not in readers.FORMATS:
@@ -92,7 +91,9 @@ def run_settings(
     config: CapfiltConfig, files: list[str], labels: str | None = None, names: dict | None = None
 ) -> dict:
     """What stats.json and the report say about how the run was made (full paths here only)."""
-    settings = {k: v for k, v in asdict(config).items() if k not in ("report_samples",)}
+    # Not about how the corpus was made: how many samples the page shows, what may happen to --output.
+    ignored = ("report_samples", "overwrite", "allow_empty_output")
+    settings = {k: v for k, v in asdict(config).items() if k not in ignored}
     settings["input"] = config.input or "demo world (web split)"
     settings["input_files"] = len(files)
     settings["policy"] = config.policy
@@ -276,26 +277,40 @@ def preflight(config: CapfiltConfig, beam_options) -> tuple[list[str], str | Non
 
 
 def run(argv: list[str] | None = None) -> dict:
-    """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument."""
+    """Run the job; returns what stats.json holds. Raises ValueError (or a subclass) on a bad argument or
+    output folder, before Beam starts; RunCheckFailed when the finished run kept nothing or lost a record."""
     config, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
     files, labels = preflight(config, beam_options)
     names = model_names(config)
-    output = config.output.rstrip("/")
-    out = staging.new_staging_dir(output)
-    print(f"capfilt: {len(files)} input file(s) -> {output} (staging in {out})", file=sys.stderr, flush=True)
-    config.torch_threads = local_torch_threads(config, beam_options)
-    started = time.monotonic()
-    with beam.Pipeline(options=beam_options) as pipeline:
-        build(pipeline, config, files, labels, out, names)
-    seconds = time.monotonic() - started
-    with FileSystems.open(FileSystems.join(out, "stats.json")) as handle:
-        summary = json.loads(handle.read())
-    summary["seconds"] = round(seconds, 2)
-    summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
-    steps.write_text(FileSystems.join(out, "stats.json"), json.dumps(summary, indent=2) + "\n")
-    steps.add_seconds_to_report(out, seconds)
-    staging.promote(out, output, DIRECTORIES, FILES)
-    print(summary_line(summary, output) + f" in {seconds:.1f}s", flush=True)
+    output = JobOutput(config.output, JOB, DIRECTORIES, FILES, overwrite=config.overwrite)
+    runner = beam_options.view_as(StandardOptions).runner
+    with output, Interrupts("capfilt", output.interrupted, runner) as interrupts:
+        output.open(files)
+        print(
+            f"capfilt: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",
+            file=sys.stderr,
+            flush=True,
+        )
+        config.torch_threads = local_torch_threads(config, beam_options)
+        started = time.monotonic()
+
+        def run_pipeline() -> None:
+            with beam.Pipeline(options=beam_options) as pipeline:
+                build(pipeline, config, files, labels, output.staging_url, names)
+
+        interrupts.run(run_pipeline)
+        seconds = time.monotonic() - started
+        stats_path = FileSystems.join(output.staging_url, "stats.json")
+        with FileSystems.open(stats_path) as handle:
+            summary = json.loads(handle.read())
+        summary["seconds"] = round(seconds, 2)
+        summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
+        steps.write_text(stats_path, json.dumps(summary, indent=2) + "\n")
+        steps.add_seconds_to_report(output.staging_url, seconds)
+        with interrupts.deferred():
+            output.commit()
+    print(summary_line(summary, output.url) + f" in {seconds:.1f}s", flush=True)
+    check_run("capfilt", output.url, summary, kept_name="curated", allow_empty=config.allow_empty_output)
     return summary
 
 
@@ -304,7 +319,13 @@ def main(argv: list[str] | None = None) -> int:
         run(argv)
     except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # CheckpointError, SchemaError too
         report_error(PROG, error)
-        return 2
+        return EXIT_USAGE
+    except RunCheckFailed as failed:
+        print(failed, file=sys.stderr)
+        return failed.exit_code
+    except KeyboardInterrupt:  # before the run's own handler is in place (e.g. generating the demo world)
+        print(interrupt.BEFORE_START.format(job="capfilt"), file=sys.stderr)
+        return interrupt.EXIT_SIGINT
     return 0
 
 

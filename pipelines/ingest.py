@@ -2,14 +2,19 @@
 """python -m pipelines.ingest: crawl records, URL lists or img2dataset output -> de-duplicated pairs.
 
     read files -> clean text -> group by URL (duplicates out) -> download + normalise per shard
-      -> group by sha256 and by perceptual-hash band (duplicates out) -> write pairs, rejects, stats.json
+      -> group by sha256 and by perceptual-hash band (duplicates out)
+      -> OUTPUT/pairs/*.parquet, OUTPUT/rejects/*.parquet, OUTPUT/report.html, OUTPUT/stats.json (last)
 
-Every step emits rejects instead of dropping rows, so input rows = pairs + rejects (stats.json checks it).
-The logic lives in capfilt/; this module only routes records between Beam transforms.
+With --no_download it stops before the first request (no image, no robots.txt) and writes the candidate
+pairs, OUTPUT/candidates/*.parquet: a URL list for a later run. Every step emits rejects instead of dropping
+rows, so input rows = kept + rejects (checked at the end). Results are staged under OUTPUT/_inprogress-*/ and
+moved into place when the run has finished (pipelines/job_output.py). The logic lives in capfilt/; this
+module only routes records between Beam transforms.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sys
@@ -25,30 +30,42 @@ from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
 from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 
-from capfilt import dedup
+from capfilt import dedup, ingest_report
 from capfilt.fetch import Fetcher
 from capfilt.ingest_rows import (
+    IMAGE_FORMATS,
     INPUT_SUFFIXES,
     IngestConfig,
+    detect_format,
     download_shard,
     normalise_downloaded,
     prepare_text,
     read_candidates,
 )
-from capfilt.ingest_stats import build_stats, summary_line
-from models.cli_flags import StrictArgumentParser
-from pipelines import options
+from capfilt.ingest_stats import ImageSizes, build_stats, kept_name, summary_line
+from models.cli_flags import StrictArgumentParser, report_error
+from pipelines import interrupt, options
 from pipelines.ingest_options import IngestOptions, ingest_config
+from pipelines.interrupt import Interrupts
+from pipelines.job_output import JobOutput
+from pipelines.outcome import EXIT_USAGE, RunCheckFailed, check_run
 from pipelines.unique_keys import KeyRenames, with_key
-from schemas import PAIRS, REJECTS, Reject, expand, write_table
+from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, write_table
 
 LOG = logging.getLogger("pipelines.ingest")
 PROG = "python -m pipelines.ingest"
+JOB = "pipelines.ingest"
 REJECT = "rejects"
 NAMESPACE = "ingest"
-STATS_FILE = "stats.json"
+# The output folders of each mode, and the files written last (stats.json, the last, marks completion).
+DOWNLOAD_DIRECTORIES = ["pairs", "rejects"]
+EXTRACT_DIRECTORIES = ["candidates", "rejects"]
+FILES = ["report.html", "stats.json"]
 # Rejects are small rows: many fit in one file.
 REJECTS_PER_SHARD = 200_000
+# report.html: kept rows shown, and examples per reject reason.
+REPORT_SAMPLES = 12
+EXAMPLES_PER_REASON = 3
 
 
 def _reject(reject: Reject) -> TaggedOutput:
@@ -64,8 +81,14 @@ def shard_count(rows: int, per_shard: int) -> int:
     return max(1, -(-rows // per_shard))
 
 
-def shard_name(kind: str, index: int, count: int) -> str:
-    return f"{kind}-{index:05d}-of-{count:05d}.parquet"
+def shard_name(index: int, count: int) -> str:
+    """Named like Beam's own shards (capfilt's outputs), so both jobs' folders look alike."""
+    return f"part-{index:05d}-of-{count:05d}.parquet"
+
+
+def sample_rank(key: str | None) -> str:
+    """A stable pseudo-random order: the same rows are sampled on every run."""
+    return hashlib.sha1((key or "").encode()).hexdigest()
 
 
 class ReadInput(beam.DoFn):
@@ -196,8 +219,8 @@ def _verdict(group):
 class WritePairsShard(beam.DoFn):
     """Write one output shard, sorted by key, atomically; duplicates found by grouping become rejects."""
 
-    def __init__(self, output: str):
-        self.output = output
+    def __init__(self, staging: str):
+        self.staging = staging
 
     def process(self, element, shards: int):
         index, grouped = element
@@ -210,72 +233,107 @@ class WritePairsShard(beam.DoFn):
             else:
                 rows.append({name: record.get(name) for name in PAIRS.names})
         rows.sort(key=lambda row: row["key"])
-        path = f"{self.output}/{shard_name('pairs', index, shards)}"
+        path = f"{self.staging}/pairs/{shard_name(index, shards)}"
         write_table(rows, PAIRS, path)
         Metrics.counter(NAMESPACE, "pairs_written").inc(len(rows))
-        yield TaggedOutput("written", (path, len(rows)))
+        yield TaggedOutput("written", (f"pairs/{shard_name(index, shards)}", len(rows)))
+        for row in rows:  # for the report's sizes and samples (fused with their combiners' first step)
+            yield TaggedOutput("kept", row)
+
+
+class WriteCandidatesShard(beam.DoFn):
+    """--no_download: one shard of candidate pairs, sorted by key."""
+
+    def __init__(self, staging: str):
+        self.staging = staging
+
+    def process(self, element, shards: int):
+        index, grouped = element
+        rows = sorted(
+            ({name: record.get(name) for name in CANDIDATES.names} for record in grouped["rows"]),
+            key=lambda row: row["key"],
+        )
+        write_table(rows, CANDIDATES, f"{self.staging}/candidates/{shard_name(index, shards)}")
+        yield (f"candidates/{shard_name(index, shards)}", len(rows))
 
 
 class WriteRejectsShard(beam.DoFn):
-    def __init__(self, output: str):
-        self.output = output
+    def __init__(self, staging: str):
+        self.staging = staging
 
     def process(self, element, shards: int):
         index, grouped = element
         rows = sorted((r.as_row() for r in grouped["rejects"]), key=lambda r: (r["key"] or "", r["stage"]))
-        path = f"{self.output}/{shard_name('rejects', index, shards)}"
-        write_table(rows, REJECTS, path)
-        yield path
+        write_table(rows, REJECTS, f"{self.staging}/rejects/{shard_name(index, shards)}")
+        yield f"rejects/{shard_name(index, shards)}"
 
 
 def _shard_indices(count: int, per_shard: int):
     return [(i, None) for i in range(shard_count(count, per_shard))]
 
 
+class SizesFn(beam.CombineFn):
+    """capfilt.ingest_stats.ImageSizes as a CombineFn."""
+
+    def create_accumulator(self):
+        return ImageSizes()
+
+    def add_input(self, sizes: ImageSizes, pair: dict):
+        sizes.add(pair)
+        return sizes
+
+    def merge_accumulators(self, accumulators):
+        merged = ImageSizes()
+        for sizes in accumulators:
+            merged.merge(sizes)
+        return merged
+
+    def extract_output(self, sizes: ImageSizes) -> dict:
+        return sizes.summary()
+
+
+def _sample_row(record: dict) -> dict:
+    """What report.html shows of a kept row (a pair keeps its image bytes for the thumbnail)."""
+    names = ("key", "url", "caption", "page_url", "caption_boilerplate", "width", "height", "image")
+    return {name: record.get(name) for name in names}
+
+
 class Finalise(beam.DoFn):
-    """After every shard is written: drop stale shards of an earlier run, then write stats.json (last)."""
+    """After every shard is written: stats.json and report.html into the staging folder."""
 
-    def __init__(self, output: str, started: float):
-        self.output = output
+    def __init__(self, staging: str, started: float, kept: str, run: dict):
+        self.staging = staging
         self.started = started
+        self.kept = kept
+        self.run = run
 
-    def process(self, _, input_rows, written_pairs, written_rejects, reject_counts):
-        pair_paths = [path for path, _ in written_pairs]
-        current = {p.rsplit("/", 1)[-1] for p in pair_paths + list(written_rejects)}
-        fs, root = fsspec.core.url_to_fs(self.output)
-        for stale in fs.glob(f"{root}/pairs-*.parquet*") + fs.glob(f"{root}/rejects-*.parquet*"):
-            if stale.rsplit("/", 1)[-1] not in current:
-                fs.rm(stale)
+    def process(self, _, input_rows, written, written_rejects, reject_counts, sizes, samples, examples):
         stats = build_stats(
             input_rows=sum(input_rows),
-            pairs=sum(n for _, n in written_pairs),
+            pairs=sum(n for _, n in written),
             reject_counts=reject_counts,
             seconds=time.time() - self.started,
-            output_files=current,
+            output_files=[path for path, _ in written] + list(written_rejects),
+            kept_name=self.kept,
+            sizes=sizes[0] if sizes else None,
         )
-        temporary = f"{root}/{STATS_FILE}.inprogress"
-        with fs.open(temporary, "w") as handle:
-            json.dump(stats, handle, indent=2)
-        fs.mv(temporary, f"{root}/{STATS_FILE}")
+        page = ingest_report.render(stats, samples, dict(examples), self.run)
+        fs, root = fsspec.core.url_to_fs(self.staging)
+        fs.pipe_file(f"{root}/report.html", page.encode())
+        fs.pipe_file(f"{root}/stats.json", (json.dumps(stats, indent=2) + "\n").encode())
         yield stats
 
 
-def build(pipeline: beam.Pipeline, files: list[str], output: str, config: IngestConfig, options, started):
-    read = (
-        pipeline
-        | "ListFiles" >> beam.Create(list(enumerate(files)))
-        | "SpreadFiles" >> beam.Reshuffle()
-        | "Read" >> beam.ParDo(ReadInput(config)).with_outputs("input_rows", main="rows")
-    )
-    # Keys made unique run-wide (only keys and origins are grouped); the new keys meet their items in
-    # the grouping by URL, so the records travel through one shuffle, as before.
-    renames = read.rows | "KeyRenames" >> KeyRenames(url_group)
-    unique = (
-        {"items": read.rows | "CleanText" >> beam.ParDo(CleanText(config)), "renames": renames}
-        | "GroupByUrl" >> beam.CoGroupByKey()
-        | "FirstPerUrl" >> beam.FlatMap(keep_first_per_url).with_outputs(REJECT, main="rows")
-    )
-    have_image, to_fetch = unique.rows | "HasImage" >> beam.Partition(
+def _shards_of(rows, per_shard: int, label: str):
+    """(shard count as a side input, one (index, None) per shard so that empty shards are written too)."""
+    count = rows | f"Count{label}" >> beam.combiners.Count.Globally()
+    shards = AsSingleton(count | f"{label}Shards" >> beam.Map(shard_count, per_shard))
+    return shards, count | f"{label}ShardIds" >> beam.FlatMap(_shard_indices, per_shard)
+
+
+def download_and_write(unique_rows, config: IngestConfig, options, staging: str):
+    """Download, normalise, drop duplicate images, write pairs/: (rejects, files written, pairs kept)."""
+    have_image, to_fetch = unique_rows | "HasImage" >> beam.Partition(
         lambda r, _: 0 if r.get("image") else 1, 2
     )
     normalised = have_image | "Normalise" >> beam.ParDo(NormaliseDownloaded(config)).with_outputs(
@@ -312,13 +370,7 @@ def build(pipeline: beam.Pipeline, files: list[str], output: str, config: Ingest
         | "Verdict" >> beam.Map(_verdict)
     )
 
-    pair_count = pairs | "CountPairs" >> beam.combiners.Count.Globally()
-    pair_shards = beam.pvalue.AsSingleton(
-        pair_count | "PairShards" >> beam.Map(shard_count, options.rows_per_output_shard)
-    )
-    every_pair_shard = pair_count | "PairShardIds" >> beam.FlatMap(
-        _shard_indices, options.rows_per_output_shard
-    )
+    pair_shards, every_pair_shard = _shards_of(pairs, options.rows_per_output_shard, "Pairs")
     written = (
         {
             "pairs": pairs | "PairsToShard" >> beam.Map(lambda r, n: (shard_of(r["key"], n), r), pair_shards),
@@ -327,41 +379,96 @@ def build(pipeline: beam.Pipeline, files: list[str], output: str, config: Ingest
             "shard": every_pair_shard,
         }
         | "GroupPairShards" >> beam.CoGroupByKey()
-        | "WritePairs" >> beam.ParDo(WritePairsShard(output), pair_shards).with_outputs(REJECT, "written")
+        | "WritePairs"
+        >> beam.ParDo(WritePairsShard(staging), pair_shards).with_outputs(REJECT, "written", "kept")
+    )
+    rejects = (normalised[REJECT], downloaded[REJECT], written[REJECT])
+    return rejects, written.written, written.kept
+
+
+def write_candidates(unique_rows, options, staging: str):
+    """--no_download: the de-duplicated candidates as they are, to candidates/."""
+    shards, every_shard = _shards_of(unique_rows, options.rows_per_output_shard, "Candidates")
+    return (
+        {
+            "rows": unique_rows
+            | "CandidatesToShard" >> beam.Map(lambda r, n: (shard_of(r["key"], n), r), shards),
+            "shard": every_shard,
+        }
+        | "GroupCandidateShards" >> beam.CoGroupByKey()
+        | "WriteCandidates" >> beam.ParDo(WriteCandidatesShard(staging), shards)
     )
 
-    rejects = (
-        unique[REJECT],
-        normalised[REJECT],
-        downloaded[REJECT],
-        written[REJECT],
-    ) | "AllRejects" >> beam.Flatten()
-    reject_count = rejects | "CountRejects" >> beam.combiners.Count.Globally()
-    reject_shards = AsSingleton(reject_count | "RejectShards" >> beam.Map(shard_count, REJECTS_PER_SHARD))
+
+def build(
+    pipeline: beam.Pipeline, files: list[str], staging: str, config: IngestConfig, options, started, run
+):
+    """The whole job; writes under `staging`. `options.no_download` stops it before the first request."""
+    read = (
+        pipeline
+        | "ListFiles" >> beam.Create(list(enumerate(files)))
+        | "SpreadFiles" >> beam.Reshuffle()
+        | "Read" >> beam.ParDo(ReadInput(config)).with_outputs("input_rows", main="rows")
+    )
+    # Keys made unique run-wide (only keys and origins are grouped); the new keys meet their items in
+    # the grouping by URL, so the records travel through one shuffle, as before.
+    renames = read.rows | "KeyRenames" >> KeyRenames(url_group)
+    unique = (
+        {"items": read.rows | "CleanText" >> beam.ParDo(CleanText(config)), "renames": renames}
+        | "GroupByUrl" >> beam.CoGroupByKey()
+        | "FirstPerUrl" >> beam.FlatMap(keep_first_per_url).with_outputs(REJECT, main="rows")
+    )
+    if options.no_download:
+        later_rejects, written, kept = (), write_candidates(unique.rows, options, staging), unique.rows
+        sizes = pipeline | "NoSizes" >> beam.Create([])
+    else:
+        later_rejects, written, kept = download_and_write(unique.rows, config, options, staging)
+        sizes = kept | "Sizes" >> beam.CombineGlobally(SizesFn())
+
+    rejects = (unique[REJECT], *later_rejects) | "AllRejects" >> beam.Flatten()
+    reject_shards, every_reject_shard = _shards_of(rejects, REJECTS_PER_SHARD, "Rejects")
     written_rejects = (
         {
             "rejects": rejects
             | "RejectsToShard" >> beam.Map(lambda r, n: (shard_of(r.key or "", n), r), reject_shards),
-            "shard": reject_count | "RejectShardIds" >> beam.FlatMap(_shard_indices, REJECTS_PER_SHARD),
+            "shard": every_reject_shard,
         }
         | "GroupRejectShards" >> beam.CoGroupByKey()
-        | "WriteRejects" >> beam.ParDo(WriteRejectsShard(output), reject_shards)
+        | "WriteRejects" >> beam.ParDo(WriteRejectsShard(staging), reject_shards)
     )
     reject_counts = (
         rejects
         | "ByReason" >> beam.Map(lambda r: ((r.stage, r.reason), 1))
         | "CountByReason" >> beam.CombinePerKey(sum)
     )
+    samples = (
+        kept
+        | "SampleRows" >> beam.Map(_sample_row)
+        | "Samples"
+        >> beam.combiners.Top.Of(REPORT_SAMPLES, key=lambda row: sample_rank(row["key"]), reverse=True)
+    )
+    examples = (
+        rejects
+        | "ByReasonRow" >> beam.Map(lambda r: (f"{r.stage}/{r.reason}", r.as_row()))
+        | "Examples"
+        >> beam.combiners.Top.PerKey(
+            EXAMPLES_PER_REASON, key=lambda row: sample_rank(row["key"] or row["detail"]), reverse=True
+        )
+    )
+    kept_kind = "candidates" if options.no_download else "pairs"
     return (
         pipeline
         | "Once" >> beam.Create([None])
         | "Finalise"
         >> beam.ParDo(
-            Finalise(output, started),
+            Finalise(staging, started, kept_kind, run),
             AsList(read.input_rows),
-            AsList(written.written),
+            AsList(written),
             AsList(written_rejects),
             AsList(reject_counts),
+            AsList(sizes),
+            AsSingleton(samples),
+            AsList(examples),
         )
     )
 
@@ -385,7 +492,34 @@ def parse_args(argv: list[str]) -> tuple[StrictArgumentParser, PipelineOptions]:
     return parser, PipelineOptions(argv)
 
 
+def check_extractable(files: list[str], config: IngestConfig) -> None:
+    """--no_download reads crawl files and URL lists; an input that holds images has nothing to extract."""
+    for path in files:
+        fmt = detect_format(path) if config.input_format == "auto" else config.input_format
+        if fmt in IMAGE_FORMATS:
+            raise ValueError(
+                f"--no_download extracts candidates from crawl files and URL lists; {path} is {fmt} input, "
+                "whose images are already downloaded"
+            )
+
+
+def run_summary(ingest: IngestOptions, files: list[str], output: str) -> dict:
+    """How the run was made, for report.html: a readable line, and every ingest flag folded below it."""
+    parser = StrictArgumentParser(add_help=False)
+    IngestOptions._add_argparse_args(parser)
+    names = [action.dest for action in parser._actions]
+    return {
+        "input": ingest.input,
+        "input_files": len(files),
+        "output": output,
+        "mode": "extract only (--no_download)" if ingest.no_download else "download",
+        "settings": {name: getattr(ingest, name) for name in names},
+    }
+
+
 def run(argv: list[str] | None = None) -> dict | None:
+    """Run the job; returns what stats.json holds. A bad argument or output folder exits with status 2
+    before Beam starts; RunCheckFailed when the finished run kept nothing or lost a record."""
     parser, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
     ingest = beam_options.view_as(IngestOptions)
     missing = [f"--{name}" for name in ("input", "output") if not getattr(ingest, name)]
@@ -396,26 +530,49 @@ def run(argv: list[str] | None = None) -> dict | None:
         files = expand(ingest.input, INPUT_SUFFIXES)
     except (ValueError, OSError) as error:
         parser.error(str(error))
-    output = ingest.output.rstrip("/")
     beam_options.view_as(SetupOptions).save_main_session = False
-    fs, root = fsspec.core.url_to_fs(output)
-    fs.makedirs(root, exist_ok=True)
-    if fs.exists(f"{root}/{STATS_FILE}"):
-        fs.rm(f"{root}/{STATS_FILE}")  # stats.json marks a finished run; this one has not finished yet
-    started = time.time()
-    LOG.info("ingest: %d input file(s) -> %s", len(files), output)
-    with beam.Pipeline(runner=_runner(beam_options), options=beam_options) as pipeline:
-        build(pipeline, files, output, config, ingest, started)
-    with fsspec.open(f"{output}/{STATS_FILE}") as handle:
-        stats = json.load(handle)
-    print(summary_line(stats))
+    if ingest.no_download:
+        check_extractable(files, config)
+    directories = EXTRACT_DIRECTORIES if ingest.no_download else DOWNLOAD_DIRECTORIES
+    output = JobOutput(ingest.output, JOB, directories, FILES, overwrite=ingest.overwrite)
+    runner = beam_options.view_as(StandardOptions).runner
+    with output, Interrupts("ingest", output.interrupted, runner) as interrupts:
+        output.open(files)
+        print(
+            f"ingest: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",
+            file=sys.stderr,
+            flush=True,
+        )
+        started, run_info = time.time(), run_summary(ingest, files, output.url)
+
+        def run_pipeline() -> None:
+            with beam.Pipeline(runner=_runner(beam_options), options=beam_options) as pipeline:
+                build(pipeline, files, output.staging_url, config, ingest, started, run_info)
+
+        interrupts.run(run_pipeline)
+        stats = output.location.read_json(f"{output.staging}/stats.json")
+        with interrupts.deferred():
+            output.commit()
+    print(summary_line(stats), flush=True)
+    check_run("ingest", output.url, stats, kept_name=kept_name(stats), allow_empty=ingest.allow_empty_output)
     return stats
 
 
-def main() -> None:
+def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    run(sys.argv[1:])
+    try:
+        run(sys.argv[1:])
+    except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # the output checks' too
+        report_error(PROG, error)
+        return EXIT_USAGE
+    except RunCheckFailed as failed:
+        print(failed, file=sys.stderr)
+        return failed.exit_code
+    except KeyboardInterrupt:  # before the run's own handler is in place
+        print(interrupt.BEFORE_START.format(job="ingest"), file=sys.stderr)
+        return interrupt.EXIT_SIGINT
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -23,7 +23,24 @@ class IngestOptions(PipelineOptions):
             help="required: globs or folders of input files, comma-separated (fsspec paths)",
         )
         io.add_argument(
-            "--output", help="required: output directory: pairs-*.parquet, rejects-*.parquet, stats.json"
+            "--output",
+            help="required: output folder: pairs/ (or candidates/), rejects/, report.html, stats.json "
+            "(fsspec path)",
+        )
+        io.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="write into a non-empty folder that is not an earlier ingest output; only files ingest "
+            "wrote there are replaced, anything else is kept",
+        )
+        io.add_argument(
+            "--allow_empty_output", action="store_true", help="exit 0 even when no row was kept (default: 1)"
+        )
+        io.add_argument(
+            "--no_download",
+            action="store_true",
+            help="extract candidate pairs from crawl files and URL lists without contacting any host (no "
+            "image, no robots.txt): writes candidates/, a URL list for a later run",
         )
         io.add_argument(
             "--input_format",

@@ -1,5 +1,6 @@
 """The Parquet schemas: the one place where column names are defined. Everything else imports them."""
 
+from schemas.candidates import CANDIDATES
 from schemas.clips import CLIPS
 from schemas.common import IMAGE_TYPE, schema_name, schema_version
 from schemas.curated import CURATED, SYNTHETIC_CAPTION
@@ -20,6 +21,7 @@ from schemas.rejects import REJECTS, Reject
 from schemas.validate import SchemaError, check_schema, conform
 
 __all__ = [
+    "CANDIDATES",
     "CLIPS",
     "CURATED",
     "DOCUMENTS",

@@ -84,14 +84,19 @@ def _one_split(folder: str, splits: dict[str, list[str]], how: str) -> list[str]
     raise ValueError(f"{folder} holds several splits ({names}); pass the one to read, e.g. {how}")
 
 
+# The main table of each job's output folder: capfilt's, ingest's, ingest --no_download's.
+MAIN_TABLES = ("curated", "pairs", "candidates")
+
+
 def folder_files(fs, folder: str, suffixes: tuple[str, ...]) -> list[str]:
     """The files holding `folder`'s main table (paths as `fs` names them). Raises naming the folder when
     there is none, or when it holds several Hugging Face splits and reading them all would mix them."""
     folder = folder.rstrip("/")
     files, folders = _listing(fs, folder)
-    if "curated" in folders and "pairs" in folders:
-        raise ValueError(f"{folder} holds both curated/ and pairs/; pass the one to read")
-    for main in ("curated", "pairs"):  # a capfilt output, an ingest output
+    mains = [main for main in MAIN_TABLES if main in folders]
+    if len(mains) > 1:
+        raise ValueError(f"{folder} holds {' and '.join(f'{m}/' for m in mains)}; pass the one to read")
+    for main in mains:
         if main in folders:
             return _data_files(fs, folders[main], suffixes)
     old_ingest = sorted(p for n, p in files.items() if n.startswith("pairs-") and n.endswith(".parquet"))

@@ -53,7 +53,7 @@ def test_every_step_wires_to_the_next(smoke):
     ingest = _summary(workdir, "1-ingest")
     pairs = [
         row
-        for path in schemas.expand(str(workdir / "1-ingest" / "pairs" / "pairs-*.parquet"))
+        for path in schemas.expand(str(workdir / "1-ingest" / "ingested" / "pairs" / "*.parquet"))
         for row in schemas.iter_records(path, schemas.PAIRS)
     ]
     assert len(pairs) == ingest["ingest"]["pairs"]

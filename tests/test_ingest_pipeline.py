@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import glob
+import html
 import json
 import os
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -30,7 +32,7 @@ def site(tmp_path_factory):
 
 def _read(output, kind, schema):
     rows = []
-    for path in sorted(glob.glob(f"{output}/{kind}-*.parquet")):
+    for path in sorted(glob.glob(f"{output}/{kind}/*.parquet")):
         rows.extend(schemas.read_table(path, schema).to_pylist())
     return rows
 
@@ -89,17 +91,22 @@ def test_warc_every_trap_ends_where_it_belongs(site, tmp_path):
         assert pair["caption"] and pair["caption_boilerplate"] in (True, False)
     assert len({p["sha256"] for p in pairs}) == len(pairs), "exact duplicates survived"
     assert stats["rejects_by_reason"]["fetch/timeout"] == 1
-    assert set(os.listdir(output)) == set(stats["files"]) | {"stats.json"}
+    written = {os.path.relpath(p, output) for p in glob.glob(f"{output}/*/*")}
+    assert written == set(stats["files"])
+    assert set(os.listdir(output)) == {"pairs", "rejects", "report.html", "stats.json", "_manifest.json"}
 
 
 def test_rerun_gives_the_same_files_and_no_duplicates(site, tmp_path):
     output, first, pairs, rejects = _ingest(site, tmp_path, "urls.parquet")
-    stale = f"{output}/pairs-00007-of-00009.parquet"  # a shard of an earlier, differently sized run
-    pq.write_table(pa.table({"x": [1]}), stale)
-    _, second, pairs_again, rejects_again = _ingest(site, tmp_path, "urls.parquet")
-    assert not os.path.exists(stale)
-    assert pairs_again == pairs and rejects_again == rejects
+    # A rerun with smaller shards replaces every shard of the first run, and only those.
+    _, second, pairs_again, rejects_again = _ingest(
+        site, tmp_path, "urls.parquet", "--rows_per_output_shard", "7"
+    )
+    assert len(glob.glob(f"{output}/pairs/*.parquet")) == -(-second["pairs"] // 7)
+    assert sorted(pairs_again, key=lambda r: r["key"]) == sorted(pairs, key=lambda r: r["key"])
     assert first["rejects_by_reason"] == second["rejects_by_reason"]
+    _, _, pairs_third, rejects_third = _ingest(site, tmp_path, "urls.parquet")
+    assert pairs_third == pairs and rejects_third == rejects
     assert not glob.glob(f"{output}/*inprogress*")
 
 
@@ -131,7 +138,9 @@ def test_default_policy_refuses_loopback_without_a_request(site, tmp_path):
     before = sum(site["server"].requests.values())
     output = str(tmp_path / "out")
     flags = [f for f in TEST_FLAGS if f not in ("--allow_networks", "127.0.0.1/32")]
-    stats = run(["--input", f"{site['site']}/urls.parquet", "--output", output, *flags])
+    stats = run(
+        ["--input", f"{site['site']}/urls.parquet", "--output", output, *flags, "--allow_empty_output"]
+    )
     assert stats["rejects_by_reason"] == {"fetch/blocked_private_address": WEB}
     assert sum(site["server"].requests.values()) == before
 
@@ -198,9 +207,7 @@ def test_repeated_keys_damaged_shards_and_unreadable_files_are_all_accounted(tmp
     ]
     rejects = [
         row
-        for path in sorted(
-            glob.glob(f"{output}/rejects-*.parquet") + glob.glob(f"{output}/rejects/*.parquet")
-        )
+        for path in sorted(glob.glob(f"{output}/rejects/*.parquet"))
         for row in schemas.read_table(path, schemas.REJECTS).to_pylist()
     ]
     # 20 + 20 + (11 samples + 1 reject) + 5 photos + 1 + 1 input rows, each exactly once in the output.
@@ -219,3 +226,57 @@ def test_repeated_keys_damaged_shards_and_unreadable_files_are_all_accounted(tmp
     assert "garbage.parquet: not a readable Parquet file" in file_rejects["unreadable_file"]
     photos = [p for p in pairs if p["source"] == "image_text"]
     assert sorted(p["key"] for p in photos) == [f"train-00000-of-00001-{i:09d}" for i in range(5)]
+
+
+def test_no_download_contacts_no_host_and_its_candidates_are_a_url_list(site, tmp_path):
+    server = site["server"]
+    before = dict(server.requests)
+    extracted = str(tmp_path / "candidates")
+    stats = run(["--input", f"{site['site']}/site.warc.gz", "--output", extracted, "--no_download"])
+    assert dict(server.requests) == before, "--no_download contacted the site (robots.txt or an image)"
+    assert stats["mode"] == "extract" and stats["input_rows"] == _count_imgs(site)
+    candidates = _read(extracted, "candidates", schemas.CANDIDATES)
+    rejects = _read(extracted, "rejects", schemas.REJECTS)
+    assert (
+        stats["candidates"] == len(candidates) and stats["candidates"] + len(rejects) == stats["input_rows"]
+    )
+    assert {r["stage"] for r in rejects} <= {"read", "crawl", "text", "dedup"}  # nothing after the download
+    assert all(c["url"] and c["caption"] and c["page_url"] for c in candidates)
+    assert any(c["url"].startswith("ftp:") for c in candidates)  # refused only by the download step
+    assert sorted(os.listdir(extracted)) == [
+        "_manifest.json",
+        "candidates",
+        "rejects",
+        "report.html",
+        "stats.json",
+    ]
+
+    # The candidates are the URL list a later run downloads: it gives the pairs a direct run gives.
+    _, direct, direct_pairs, _ = _ingest(site, tmp_path, "site.warc.gz")
+    later_output = str(tmp_path / "later")
+    later = run(["--input", f"{extracted}/candidates/*.parquet", "--output", later_output, *TEST_FLAGS])
+    later_pairs = _read(later_output, "pairs", schemas.PAIRS)
+    assert later["pairs"] == direct["pairs"]
+    assert {(p["url"], p["caption"], p["sha256"]) for p in later_pairs} == {
+        (p["url"], p["caption"], p["sha256"]) for p in direct_pairs
+    }
+
+
+def test_no_download_refuses_inputs_that_hold_images(site, tmp_path):
+    output, _, _, _ = _ingest(site, tmp_path, "urls.parquet")
+    with pytest.raises(ValueError, match="--no_download extracts candidates from crawl files and URL lists"):
+        run(["--input", f"{output}/pairs/*.parquet", "--output", str(tmp_path / "x"), "--no_download"])
+
+
+def test_the_ingest_report_shows_counts_reasons_examples_and_samples(site, tmp_path):
+    output, stats, pairs, rejects = _ingest(site, tmp_path, "site.warc.gz")
+    page = Path(output, "report.html").read_text()
+    assert page.startswith("<!doctype html>") and "<script" not in page and "<link" not in page
+    assert 'src="http' not in page, "the page must open with no server"
+    for reason, count in stats["rejects_by_reason"].items():
+        assert f'<td>{reason}</td><td class="n">{count}</td>' in page
+    timeout = next(r for r in rejects if r["reason"] == "timeout")
+    assert html.escape(timeout["detail"]) in page  # an example per reason, with its detail
+    assert page.count("data:image/jpeg;base64,") == min(12, len(pairs))
+    assert stats["sizes"]["images"] == len(pairs) == sum(stats["sizes"]["original_short_side"].values())
+    assert "All settings of this run" in page and "allow_networks" in page

@@ -96,3 +96,41 @@ def serve_site(root: str, host: str = "127.0.0.1", port: int = 0):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m capfilt.world.site_server SITE_DIR [--port 8000]`: serve a built site until Ctrl-C."""
+    import signal
+    import sys
+
+    from models.cli_flags import StrictArgumentParser
+
+    parser = StrictArgumentParser(
+        prog="python -m capfilt.world.site_server",
+        description="Serve a demo site written by `python -m capfilt.world --site` on 127.0.0.1, traps "
+        "included (slow, failing and redirecting URLs behave as traps.json says), until stopped.",
+    )
+    parser.add_argument("site", help="the site folder, e.g. demo_output/world/site")
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    args = parser.parse_args(argv)
+    if not Path(args.site, "index.html").is_file():
+        parser.error(
+            f"{args.site} is not a built site (no index.html); write one with python -m capfilt.world --site"
+        )
+    try:
+        server = SiteServer(args.site, port=args.port)
+    except OSError as error:
+        parser.error(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror or error}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"serving {args.site} on {server.base_url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

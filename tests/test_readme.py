@@ -1,0 +1,119 @@
+"""README.md's chain (ingest -> capfilt -> pretrain -> evaluate) run exactly as printed, so it cannot drift.
+
+The bash blocks between `<!-- chain:begin` and `<!-- chain:end -->` run in order with bash, in a temporary
+folder whose `.venv` is the environment running this test. The one change, which the README announces:
+port 8000 becomes a free port. The block that starts `capfilt.world.site_server` ("in a second terminal")
+runs in the background until the others are done.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import schemas
+from tests.job_process import ENV, START_SECONDS
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+SERVER = "capfilt.world.site_server"
+README_PORT = "8000"
+
+
+def chain_blocks(text: str) -> list[str]:
+    section = text.split("<!-- chain:begin", 1)[1].split("<!-- chain:end -->", 1)[0]
+    return re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+
+
+def _free_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def _environment(folder: Path) -> None:
+    """`.venv/bin/python` in `folder` is this test's interpreter, in its environment."""
+    if sys.prefix != sys.base_prefix:
+        (folder / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    else:
+        (folder / ".venv" / "bin").mkdir(parents=True)
+        (folder / ".venv" / "bin" / "python").symlink_to(sys.executable)
+
+
+def _wait_for_port(port: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()[1]
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", int(port))) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the site server did not listen on {port} within {START_SECONDS}s")
+
+
+def test_the_readme_names_each_jobs_output_as_the_next_jobs_input():
+    blocks = chain_blocks(README.read_text())
+    script = "\n".join(blocks)
+    for written, read in (
+        ("--output demo_output/chain/ingest", "'demo_output/chain/ingest/pairs/*.parquet'"),
+        ("--output demo_output/chain/capfilt", "'demo_output/chain/capfilt/curated/*.parquet'"),
+        ("--output demo_output/chain/blip", "--checkpoint demo_output/chain/blip"),
+    ):
+        assert written in script and read in script
+    assert sum(SERVER in block for block in blocks) == 1
+
+
+@pytest.mark.slow
+def test_the_readme_chain_runs_exactly_as_printed(tmp_path):
+    blocks = chain_blocks(README.read_text())
+    port = _free_port()
+    _environment(tmp_path)
+    env = {**os.environ, **ENV}
+    server = None
+    try:
+        for block in blocks:
+            command = block.replace(README_PORT, port)
+            if SERVER in command:
+                server = subprocess.Popen(["bash", "-c", command], cwd=tmp_path, env=env,
+                                          start_new_session=True, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.PIPE)  # fmt: skip
+                _wait_for_port(port, server)
+                continue
+            done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=tmp_path, env=env,
+                                  capture_output=True, text=True, timeout=900)  # fmt: skip
+            assert done.returncode == 0, f"$ {command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            last_stdout = done.stdout
+    finally:
+        if server is not None:  # the whole group: bash and the server it started
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+    chain = tmp_path / "demo_output" / "chain"
+    ingest = json.loads((chain / "ingest" / "stats.json").read_text())
+    assert ingest["accounted"] and ingest["pairs"] > 0
+    capfilt = json.loads((chain / "capfilt" / "stats.json").read_text())
+    assert capfilt["inputs"] == ingest["pairs"] and capfilt["curated"] > 0 and capfilt["accounted"]
+    assert (chain / "blip" / "config.json").exists()
+    candidates = json.loads((chain / "candidates" / "stats.json").read_text())
+    assert candidates["mode"] == "extract" and candidates["input_rows"] == ingest["input_rows"]
+    listed = sum(
+        schemas.read_table(path, schemas.CANDIDATES).num_rows
+        for path in glob.glob(str(chain / "candidates" / "candidates" / "*.parquet"))
+    )
+    assert listed == candidates["candidates"] > ingest["pairs"]
+    for folder in ("ingest", "capfilt"):
+        page = (chain / folder / "report.html").read_text()
+        assert page.startswith("<!doctype html>") and "<script" not in page and "<link" not in page
+    # models.evaluate printed its retrieval figures on the world's held-out test split.
+    evaluation = next(json.loads(line) for line in last_stdout.splitlines() if '"r_mean"' in line)
+    assert evaluation["images"] == 50
