@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,9 @@ from capfilt.ablation_report import PAPER_COCO_R1, aggregate, ordering_verdict
 from capfilt.curation_quality import curation_quality, world_key_of
 from capfilt.resumable import MARKER, Step, run_steps
 from pipelines.bootstrap import run
+from tests.readme_blocks import readme_blocks, readme_commands, with_venv
 
 STEPS = ["1-ingest", "2-pretrain", "3-finetune", "4-capfilt", "5-ablation"]
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _summary(workdir: Path, step: str) -> dict:
@@ -28,11 +27,15 @@ def _summary(workdir: Path, step: str) -> dict:
 
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory):
-    """One smoke run through the real command line; its last stdout line is the JSON summary."""
-    workdir = tmp_path_factory.mktemp("bootstrap") / "run"
+    """One smoke run through the real command line, README.md's smoke line exactly as printed, in a fresh
+    folder; its last stdout line is the JSON summary."""
+    folder = with_venv(tmp_path_factory.mktemp("bootstrap"))
+    (line, _) = readme_commands(readme_blocks("bootstrap")[0])
+    assert "--scale smoke" in line
+    workdir = folder / line.split("--workdir ")[1].split()[0]
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.bootstrap", "--workdir", str(workdir), "--scale", "smoke"],
-        cwd=ROOT,
+        ["bash", "-c", line],
+        cwd=folder,
         capture_output=True,
         text=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
@@ -94,7 +97,8 @@ def test_every_step_wires_to_the_next(smoke):
         assert str(PAPER_COCO_R1[arm][0]) in results
     assert "noise ratio" in results and "python -m pipelines.bootstrap --workdir" in results
     assert set(result["arms"]) == set(ARMS) and "paper_ordering_reproduced" in result["verdict"]
-    assert result["results"] == str(workdir / "results.md")
+    # Where the run says its results are (relative to the folder it ran in, as the README's --workdir is).
+    assert (workdir / "results.md").samefile(workdir.parents[1] / result["results"])
 
 
 def test_rerun_skips_finished_steps(smoke, capsys):

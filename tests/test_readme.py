@@ -1,9 +1,13 @@
-"""README.md's chain (ingest -> capfilt -> pretrain -> evaluate) run exactly as printed, so it cannot drift.
+"""README.md's commands run exactly as printed, so the README cannot drift.
 
-The bash blocks between `<!-- chain:begin` and `<!-- chain:end -->` run in order with bash, in a temporary
-folder whose `.venv` is the environment running this test. The one change, which the README announces:
-port 8000 becomes a free port. The block that starts `capfilt.world.site_server` ("in a second terminal")
-runs in the background until the others are done.
+- The chain (ingest -> capfilt -> pretrain -> evaluate): the bash blocks between `<!-- chain:begin` and
+  `<!-- chain:end -->` run in order with bash, in a temporary folder whose `.venv` is the environment running
+  this test. The one change, which the README announces: port 8000 becomes a free port. The block that starts
+  `capfilt.world.site_server` ("in a second terminal") runs in the background until the others are done.
+- The demo world and the training tour (`world` and `tour` sections) run the same way.
+- The whole loop (`bootstrap` section): tests/test_bootstrap.py runs its smoke line as printed; the
+  20-minute `--scale small` line is checked here by the command line's own parser (every flag and value
+  valid), which is what drifts.
 """
 
 from __future__ import annotations
@@ -11,11 +15,9 @@ from __future__ import annotations
 import glob
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,31 +25,16 @@ import pytest
 
 import schemas
 from tests.job_process import ENV, START_SECONDS
+from tests.readme_blocks import readme_blocks, readme_commands, with_venv
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
 SERVER = "capfilt.world.site_server"
 README_PORT = "8000"
-
-
-def chain_blocks(text: str) -> list[str]:
-    section = text.split("<!-- chain:begin", 1)[1].split("<!-- chain:end -->", 1)[0]
-    return re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
 
 
 def _free_port() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return str(probe.getsockname()[1])
-
-
-def _environment(folder: Path) -> None:
-    """`.venv/bin/python` in `folder` is this test's interpreter, in its environment."""
-    if sys.prefix != sys.base_prefix:
-        (folder / ".venv").symlink_to(sys.prefix, target_is_directory=True)
-    else:
-        (folder / ".venv" / "bin").mkdir(parents=True)
-        (folder / ".venv" / "bin" / "python").symlink_to(sys.executable)
 
 
 def _wait_for_port(port: str, server: subprocess.Popen) -> None:
@@ -62,7 +49,7 @@ def _wait_for_port(port: str, server: subprocess.Popen) -> None:
 
 
 def test_the_readme_names_each_jobs_output_as_the_next_jobs_input():
-    blocks = chain_blocks(README.read_text())
+    blocks = readme_blocks("chain")
     script = "\n".join(blocks)
     for written, read in (
         ("--output demo_output/chain/ingest", "'demo_output/chain/ingest/pairs/*.parquet'"),
@@ -75,9 +62,9 @@ def test_the_readme_names_each_jobs_output_as_the_next_jobs_input():
 
 @pytest.mark.slow
 def test_the_readme_chain_runs_exactly_as_printed(tmp_path):
-    blocks = chain_blocks(README.read_text())
+    blocks = readme_blocks("chain")
     port = _free_port()
-    _environment(tmp_path)
+    with_venv(tmp_path)
     env = {**os.environ, **ENV}
     server = None
     try:
@@ -117,3 +104,33 @@ def test_the_readme_chain_runs_exactly_as_printed(tmp_path):
     # models.evaluate printed its retrieval figures on the world's held-out test split.
     evaluation = next(json.loads(line) for line in last_stdout.splitlines() if '"r_mean"' in line)
     assert evaluation["images"] == 50
+
+
+def _run_blocks(blocks: list[str], folder: Path) -> str:
+    env = {**os.environ, **ENV}
+    for block in blocks:
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert done.returncode == 0, f"$ {block}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_the_readme_world_and_training_tour_run_exactly_as_printed(tmp_path):
+    stdout = _run_blocks(readme_blocks("world") + readme_blocks("tour"), with_venv(tmp_path))
+    runs = tmp_path / "runs"
+    for name in ("blip", "captioner", "filter", "clip"):
+        assert (runs / name / "config.json").exists() and (runs / name / "model.safetensors").exists()
+        log = [json.loads(line) for line in (runs / name / "train_log.jsonl").read_text().splitlines()]
+        assert log[-1]["step"] == 20
+    assert "usage: python -m models.pretrain blip2" in stdout  # the last command: its help
+
+
+def test_the_readme_bootstrap_lines_are_valid_commands():
+    from pipelines.bootstrap import build_parser
+
+    smoke, small = readme_commands(readme_blocks("bootstrap")[0])
+    for line, scale in ((smoke, "smoke"), (small, "small")):
+        program, module, *argv = line.split()
+        assert (program, module) == (".venv/bin/python", "-m") and argv[0] == "pipelines.bootstrap"
+        assert build_parser().parse_args(argv[1:]).scale == scale
