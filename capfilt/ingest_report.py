@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from capfilt.report import CSS, thumbnail_data_uri
+from capfilt.report_page import CSS, thumbnail_data_uri
 
 EXTRA_CSS = """
 .reasons td.detail{font:12px monospace;color:#5b6475;word-break:break-all;max-width:720px}

@@ -222,3 +222,14 @@ def test_band_keys_bring_every_close_pair_together():
     assert dedup.url_identity("HTTP://Example.COM:80/a#frag") == "http://example.com/a"
     members = [("k2", "ffff0000ffff0000"), ("k1", "ffff0000ffff0001"), ("k3", "0000ffff0000ffff")]
     assert list(dedup.near_duplicates(members, 4)) == [("k2", "k1", 1)]
+
+
+def test_ingest_imports_neither_torch_nor_transformers():
+    """Every ingest worker process imports the job's modules at start-up; torch alone costs it seconds."""
+    import subprocess
+    import sys
+
+    probe = "import sys, pipelines.ingest; print(sorted({'torch', 'transformers'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
