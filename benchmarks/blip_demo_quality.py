@@ -24,9 +24,9 @@ from PIL import Image
 from transformers import BlipForConditionalGeneration, BlipForImageTextRetrieval, BlipProcessor
 
 import schemas
+from capfilt.flags import StrictArgumentParser
 from capfilt.world.grading import caption_is_correct
 from models.blip.conventions import DEFAULT_PROMPT, itm_input_ids, strip_prompt
-from models.cli_flags import StrictArgumentParser
 from schemas.labels import LABELS
 
 

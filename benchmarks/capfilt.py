@@ -3,7 +3,7 @@
 (a) transformers' public API used the straightforward way: `BlipForConditionalGeneration.generate(...,
     num_return_sequences=N)` (nucleus sampling, BLIP's settings), then `BlipForImageTextRetrieval` on
     (image, text) pair batches (each image preprocessed once, its pixels repeated per pair);
-(b) this project's engine (capfilt/engine) on the same batches;
+(b) this project's engine (capfilt/curate/engines/fast) on the same batches;
 (c) the whole Beam job, `pipelines.capfilt` on DirectRunner with the engine, end to end (reading, decoding,
     both models, policy, Parquet, report), on the same images written as a `pairs` Parquet file.
 
@@ -36,14 +36,14 @@ import time  # noqa: E402
 import torch  # noqa: E402
 
 from benchmarks import capfilt_setup as setup  # noqa: E402
-from capfilt import checkpoints  # noqa: E402
-from capfilt.captioner import BLIP_SAMPLING_REPETITION_PENALTY, BLIP_SAMPLING_TOP_K, CaptionerSettings  # noqa: E402
-from capfilt.engine.caption_and_score import CaptionAndScore  # noqa: E402
-from capfilt.engine.captioner import FastCaptioner  # noqa: E402
-from capfilt.engine.filter import FastFilter  # noqa: E402
-from capfilt.filter import FilterSettings, itm_probability  # noqa: E402
-from capfilt.seeding import record_seed  # noqa: E402
-from models.cli_flags import StrictArgumentParser  # noqa: E402
+from capfilt.curate import checkpoints
+from capfilt.curate.captioner import BLIP_SAMPLING_REPETITION_PENALTY, BLIP_SAMPLING_TOP_K, CaptionerSettings  # noqa: E402
+from capfilt.curate.engines.fast.caption_and_score import CaptionAndScore  # noqa: E402
+from capfilt.curate.engines.fast.captioner import FastCaptioner  # noqa: E402
+from capfilt.curate.engines.fast.filter import FastFilter  # noqa: E402
+from capfilt.curate.filter import FilterSettings, itm_probability  # noqa: E402
+from capfilt.curate.seeding import record_seed  # noqa: E402
+from capfilt.flags import StrictArgumentParser  # noqa: E402
 
 PROMPT = "a picture of "
 ITM_MAX_TOKENS = 35
@@ -131,8 +131,8 @@ def pipeline_rate(
     args, parquet_glob: str, captioner: str, filter: str, num_captions: int
 ) -> tuple[float, str]:
     """(c): the Beam job end to end on DirectRunner; returns (images/s, how the engine was selected)."""
-    from capfilt import captioner as captioner_module
-    from capfilt import filter as filter_module
+    from capfilt.curate import captioner as captioner_module
+    from capfilt.curate import filter as filter_module
     from pipelines import capfilt as job
 
     engine_name = args.pipeline_engine

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from models.cli_flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser
 
 TEXT = {"layers": 12, "width": 768, "vocab": 30524}  # BERT-base text side of both BLIP sizes
 VISION = {

@@ -1,6 +1,7 @@
 """What benchmarks/capfilt.py measures on: BLIP-size checkpoints with random weights, and demo-world pairs.
 
-Checkpoints are written with `save_pretrained` and read back through `capfilt.checkpoints.load`, the path a
+Checkpoints are written with `save_pretrained` and read back through `capfilt.curate.checkpoints.load`,
+the path a
 published checkpoint takes; they are cached, keyed by preset and image size, because writing ~1 GB of
 weights takes longer than some of the measurements.
 """
@@ -21,9 +22,9 @@ from transformers import (
     BlipProcessor,
 )
 
-from capfilt.corpus import cache_root
-from capfilt.prepare import decode_image
+from capfilt.curate.prepare import decode_image
 from capfilt.world import WorldConfig, generate_world
+from capfilt.world.corpus import cache_root
 from models.blip.presets import blip_config
 
 # bert-base-uncased's layout: [PAD] 0, [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103, 30522 entries, then

@@ -30,14 +30,14 @@ from pathlib import Path
 
 import torch
 
+from capfilt.flags import StrictArgumentParser
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
 from models.blip.tokenizer import train_wordpiece
-from models.cli_flags import StrictArgumentParser
 from models.clip.pretrain import main as pretrain
-from models.encoders import load_encoder
 from models.evaluate import METRIC_ORDER, evaluate
-from models.parquet_data import iter_texts
+from models.evaluation.encoders import load_encoder
+from models.training.parquet_data import iter_texts
 from schemas import expand
 
 # Row label -> (data, strategy, batch size in units of B), in the paper's row order. Accumulation's batch of B

@@ -1,10 +1,13 @@
-"""Crawl-parsing speed: WARC files to `<img>` rows with capfilt.crawl, optionally against an older version.
+"""Crawl-parsing speed: WARC files to `<img>` rows with capfilt.ingest.crawl, optionally against an
+older version.
 
     python -m benchmarks.crawl [--web 400] [--repeat 3] [--baseline OLD_CRAWL.py]
 
 Reads the real WARCs of tests/data/real/crawl and the demo site's WARC (a world of --web images, built
-offline) with `capfilt.crawl.iter_warc_images`, --repeat times each, and reports rows, pages and MB/s of
-archive per file. With --baseline (a copy of an older capfilt/crawl.py, e.g. `git show REV:capfilt/crawl.py
+offline) with `capfilt.ingest.crawl.iter_warc_images`, --repeat times each, and reports rows, pages and
+MB/s of
+archive per file. With --baseline (a copy of an older capfilt/ingest/crawl.py, e.g.
+`git show REV:capfilt/ingest/crawl.py
 > /tmp/crawl_before.py`), the same files go through that module's `iter_warc_images(stream)` too; a file it
 crashes on is reported with the exception. Only parsing is timed (no Beam, no download). Ends with one
 JSON line.
@@ -20,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from models.cli_flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real" / "crawl"
 REAL_FILES = [
@@ -85,10 +88,10 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="timed passes over each file; the mean is reported"
     )
-    parser.add_argument("--baseline", help="path of an older capfilt/crawl.py to compare with")
+    parser.add_argument("--baseline", help="path of an older capfilt/ingest/crawl.py to compare with")
     args = parser.parse_args()
 
-    from capfilt import crawl
+    from capfilt.ingest import crawl
 
     files = {name: str(REAL / name) for name in REAL_FILES}
     files["demo site.warc.gz"] = _demo_warc(args.web)

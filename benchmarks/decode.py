@@ -1,4 +1,4 @@
-"""Decode + normalise speed of ingest's image step (`capfilt.normalize.normalize_image`) on three sets:
+"""Decode + normalise speed of ingest's image step (`capfilt.ingest.normalize.normalize_image`) on three sets:
 the demo world's web images (JPEG, the world's size), the real files of tests/data/real/images (JPEG,
 PNG, GIF, WebP, TIFF, AVIF...), and its four photos enlarged to 1024, 1600 and 2400 px on the long side
 as JPEG quality 90 (typical web photos, which the JPEG draft decode shrinks in the DCT). Each set is
@@ -25,10 +25,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from PIL import Image
 
-from capfilt.normalize import ImageRejected, NormalizeConfig, normalize_image
+from capfilt.flags import StrictArgumentParser
+from capfilt.ingest.normalize import ImageRejected, NormalizeConfig, normalize_image
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
-from models.cli_flags import StrictArgumentParser
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real" / "images"
 PHOTOS = ("astronaut.jpg", "chelsea.jpg", "coffee.jpg", "rocket.jpg")

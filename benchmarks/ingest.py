@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from models.cli_flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")  # no update check from img2dataset's resizer
 

@@ -25,12 +25,12 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader
 
+from capfilt.flags import StrictArgumentParser
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
-from models.cli_flags import StrictArgumentParser
 from models.clip.task import ClipArgs, clip_task
-from models.parquet_data import ParquetImageText
-from models.training import TrainConfig, param_groups
+from models.training.loop import TrainConfig, param_groups
+from models.training.parquet_data import ParquetImageText
 from schemas import expand
 
 

@@ -20,7 +20,7 @@ import tarfile
 import tempfile
 import time
 
-from models.cli_flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 

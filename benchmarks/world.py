@@ -14,12 +14,12 @@ import json
 import tempfile
 import time
 
+from capfilt.flags import StrictArgumentParser
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.render import encode_jpeg, render_scene
 from capfilt.world.scene import sample_scene
 from capfilt.world.seeding import rng_for
 from capfilt.world.vocab import BACKGROUNDS
-from models.cli_flags import StrictArgumentParser
 
 SIZES = (64, 224)
 

@@ -2,7 +2,8 @@
 
 Keys name records everywhere (seeds, de-duplication, rejects, output order), so two records must never
 share one. Inputs do repeat keys: two img2dataset runs both start at `000000000`, a file listed under two
-names, a table exported twice. The rule, free of Beam (`pipelines/unique_keys.py` runs it grouped by key
+names, a table exported twice. The rule, free of Beam (`pipelines/common/unique_keys.py` runs it grouped
+by key
 family):
 
 - the first record holding a key, in input order (file, then position in the file), keeps it;

@@ -1,6 +1,6 @@
 """What both reports (CapFilt's and ingest's report.html) are made of: one style sheet and image thumbnails.
 
-Kept apart from capfilt/report.py so that ingest's report needs neither torch nor the models: ingest's
+Kept apart from capfilt/curate/report.py so that ingest's report needs neither torch nor the models: ingest's
 worker processes import this, and each import of torch costs them seconds at start-up.
 """
 

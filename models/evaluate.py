@@ -3,9 +3,9 @@
 `python -m models.evaluate clip|blip --checkpoint DIR --data GLOB [--classify GLOB --labels GLOB]`
 
 - retrieval on --data (held-out `pairs` or `curated` Parquet): every human reference caption of an image is a
-  text (the web caption when an image has none), R@1/5/10 in both directions (models.retrieval);
+  text (the web caption when an image has none), R@1/5/10 in both directions (models.evaluation.retrieval);
 - zero-shot top-1 on --classify, whose class of each key comes from --labels (`labels` Parquet, class_name),
-  with a classifier built from the class names through prompt templates (models.zeroshot).
+  with a classifier built from the class names through prompt templates (models.evaluation.zeroshot).
 Prints a table and ends with one JSON line.
 """
 
@@ -21,10 +21,10 @@ import torch
 from tqdm import tqdm
 
 import schemas
-from models import retrieval, zeroshot
-from models.cli_flags import StrictArgumentParser
-from models.encoders import load_encoder
-from models.parquet_data import decode_image, draft_size_for, iter_table_records, table_schema
+from capfilt.flags import StrictArgumentParser
+from models.evaluation import retrieval, zeroshot
+from models.evaluation.encoders import load_encoder
+from models.training.parquet_data import decode_image, draft_size_for, iter_table_records, table_schema
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
+from capfilt.flags import StrictArgumentParser
 from models.blip.task import BlipConfigArgs, blip_task
-from models.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
-from models.cli_flags import StrictArgumentParser
-from models.training import TrainConfig, run_training
+from models.common.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
+from models.training.loop import TrainConfig, run_training
 
 # BLIP's fine-tuning recipe: small learning rate, cosine decay without warmup.
 FINETUNE_DEFAULTS = {"lr": 1e-5, "warmup_steps": 0, "output": "runs/blip-finetuned"}

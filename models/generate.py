@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from models.cli import print_summary, setup_logging
-from models.cli_flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser
+from models.common.cli import print_summary, setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from models.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
-from models.cli_flags import StrictArgumentParser
-from models.training import TrainConfig, run_training
+from capfilt.flags import StrictArgumentParser
+from models.common.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
+from models.training.loop import TrainConfig, run_training
 
 
 def _blip(args: argparse.Namespace) -> dict:
@@ -22,9 +22,9 @@ def _blip(args: argparse.Namespace) -> dict:
 def build_parser() -> argparse.ArgumentParser:
     from models.blip.task import BlipConfigArgs
     from models.blip2.cli import add_pretrain_parser as add_blip2_parser
-    from models.causal_lm_task import add_pretrain_parser as add_lm_parser
     from models.clip.pretrain import add_clip_parser
     from models.flamingo.cli import add_pretrain_parser as add_flamingo_parser
+    from models.lm.task import add_pretrain_parser as add_lm_parser
 
     parser = StrictArgumentParser(prog="python -m models.pretrain", description=__doc__)
     models = parser.add_subparsers(dest="model", required=True)

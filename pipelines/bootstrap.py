@@ -30,17 +30,17 @@ import torch
 from transformers.utils import logging as transformers_logging
 
 import schemas
-from capfilt import ablation
-from capfilt.ablation_report import aggregate, ordering_verdict
-from capfilt.curation_quality import curation_quality, read_labels, relabel_ingested
-from capfilt.resumable import Step, run_steps
+from capfilt.bootstrap import ablation
+from capfilt.bootstrap.ablation_report import aggregate, ordering_verdict
+from capfilt.bootstrap.quality import curation_quality, read_labels, relabel_ingested
+from capfilt.bootstrap.results_page import write_results
+from capfilt.bootstrap.resumable import Step, run_steps
+from capfilt.bootstrap.scales import SCALES, Scale
+from capfilt.flags import StrictArgumentParser, report_error
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.site import build_site
 from capfilt.world.site_server import serve_site
-from models.cli_flags import StrictArgumentParser, report_error
-from pipelines.bootstrap_report import write_results
 from pipelines.bootstrap_runs import RunFailed, evaluate_checkpoint, run_module, train_args
-from pipelines.bootstrap_scales import SCALES, Scale
 
 SETTINGS_FILE = "bootstrap.json"
 # The demo world's scenes are simple shapes on few textures: at ingest's default pHash threshold (4 bits)

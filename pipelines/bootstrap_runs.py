@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from capfilt.caption_accuracy import caption_accuracy
-from models.encoders import load_encoder
+from capfilt.bootstrap.caption_accuracy import caption_accuracy
 from models.evaluate import evaluate
+from models.evaluation.encoders import load_encoder
 
 # Offline, quiet, and one thread per process: on a shared CPU, torch's default of one thread per core made
 # training 30x slower here (threads spin waiting for each other), while separate runs side by side scale.

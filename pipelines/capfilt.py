@@ -18,22 +18,24 @@ from apache_beam.ml.inference.base import RunInference
 from apache_beam.options.pipeline_options import DirectOptions, StandardOptions, WorkerOptions
 
 import schemas
-from capfilt import checkpoints, corpus, policy, readers
-from capfilt.captioner import ENGINES as CAPTIONER_ENGINES
-from capfilt.captioner import CaptionerSettings
-from capfilt.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
-from capfilt.curate import dropped_reject
-from capfilt.filter import ENGINES as FILTER_ENGINES
-from capfilt.filter import FilterSettings
-from capfilt.stats import summary_line
-from models.cli_flags import report_error
+from capfilt import readers
+from capfilt.curate import checkpoints, policy
+from capfilt.curate.captioner import ENGINES as CAPTIONER_ENGINES
+from capfilt.curate.captioner import CaptionerSettings
+from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
+from capfilt.curate.filter import ENGINES as FILTER_ENGINES
+from capfilt.curate.filter import FilterSettings
+from capfilt.curate.rows import dropped_reject
+from capfilt.curate.stats import summary_line
+from capfilt.flags import report_error
+from capfilt.world import corpus
 from pipelines import capfilt_steps as steps
-from pipelines import interrupt, options
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
-from pipelines.interrupt import Interrupts
-from pipelines.job_output import JobOutput
-from pipelines.outcome import EXIT_USAGE, RunCheckFailed, check_run
-from pipelines.unique_keys import UniqueKeys
+from pipelines.common import interrupt, options
+from pipelines.common.interrupt import Interrupts
+from pipelines.common.job_output import JobOutput
+from pipelines.common.outcome import EXIT_USAGE, RunCheckFailed, check_run
+from pipelines.common.unique_keys import UniqueKeys
 
 DESCRIPTION = """BLIP CapFilt on Apache Beam: caption every image, score the web text and every synthetic
 caption with the ITM filter, keep what the policy keeps.
@@ -83,7 +85,7 @@ def check_models(config: CapfiltConfig) -> None:
 
 def model_names(config: CapfiltConfig) -> dict[str, str]:
     """The names the curated rows store for the two models, computed once here on the launcher (a local
-    checkpoint's weights are hashed; capfilt.checkpoints.portable_name)."""
+    checkpoint's weights are hashed; capfilt.curate.checkpoints.portable_name)."""
     return {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
 
 

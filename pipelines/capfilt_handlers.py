@@ -12,9 +12,9 @@ from typing import Any
 import torch
 from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 
-from capfilt.captioner import Captioner, CaptionerSettings, load_captioner
-from capfilt.filter import Filter, FilterSettings, load_filter
-from capfilt.prepare import Item
+from capfilt.curate.captioner import Captioner, CaptionerSettings, load_captioner
+from capfilt.curate.filter import Filter, FilterSettings, load_filter
+from capfilt.curate.prepare import Item
 
 
 class _CapfiltHandler(ModelHandler):

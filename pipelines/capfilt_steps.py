@@ -11,13 +11,13 @@ import time
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from capfilt import report, report_summary
 from capfilt.accounting import accounting
-from capfilt.corpus import web_labels
-from capfilt.curate import Curator
-from capfilt.prepare import Item, prepare
+from capfilt.curate import report, report_summary
+from capfilt.curate.prepare import Item, prepare
+from capfilt.curate.rows import Curator
+from capfilt.curate.stats import Stats
 from capfilt.readers import read_file
-from capfilt.stats import Stats
+from capfilt.world.corpus import web_labels
 from schemas import Reject
 
 REJECTS = "rejects"
@@ -59,7 +59,7 @@ class Prepare(beam.DoFn):
 
 
 def with_captions(result) -> Item:
-    captions = list(result.inference)  # capfilt.captioner.Caption
+    captions = list(result.inference)  # capfilt.curate.captioner.Caption
     return dataclasses.replace(
         result.example,
         synthetic=[c.text for c in captions],
@@ -140,7 +140,7 @@ def reject_event(reject: Reject) -> tuple:
 
 
 class StatsFn(beam.CombineFn):
-    """capfilt.stats.Stats as a CombineFn; joins the ground-truth label of each web text when given."""
+    """capfilt.curate.stats.Stats as a CombineFn; joins the ground-truth label of each web text when given."""
 
     def __init__(self, labels_path: str | None):
         self.labels_path = labels_path

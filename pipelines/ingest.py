@@ -8,7 +8,7 @@
 With --no_download it stops before the first request (no image, no robots.txt) and writes the candidate
 pairs, OUTPUT/candidates/*.parquet: a URL list for a later run. Every step emits rejects instead of dropping
 rows, so input rows = kept + rejects (checked at the end). Results are staged under OUTPUT/_inprogress-*/ and
-moved into place when the run has finished (pipelines/job_output.py). The logic lives in capfilt/; this
+moved into place when the run has finished (pipelines/common/job_output.py). The logic lives in capfilt/; this
 module only routes records between Beam transforms.
 """
 
@@ -30,9 +30,11 @@ from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
 from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 
-from capfilt import dedup, ingest_report
-from capfilt.fetch import Fetcher
-from capfilt.ingest_rows import (
+from capfilt.flags import StrictArgumentParser, report_error
+from capfilt.ingest import dedup
+from capfilt.ingest import report as ingest_report
+from capfilt.ingest.fetch import Fetcher
+from capfilt.ingest.rows import (
     IMAGE_FORMATS,
     INPUT_SUFFIXES,
     IngestConfig,
@@ -42,14 +44,13 @@ from capfilt.ingest_rows import (
     prepare_text,
     read_candidates,
 )
-from capfilt.ingest_stats import ImageSizes, build_stats, kept_name, summary_line
-from models.cli_flags import StrictArgumentParser, report_error
-from pipelines import interrupt, options
+from capfilt.ingest.stats import ImageSizes, build_stats, kept_name, summary_line
+from pipelines.common import interrupt, options
+from pipelines.common.interrupt import Interrupts
+from pipelines.common.job_output import JobOutput
+from pipelines.common.outcome import EXIT_USAGE, RunCheckFailed, check_run
+from pipelines.common.unique_keys import KeyRenames, with_key
 from pipelines.ingest_options import IngestOptions, ingest_config
-from pipelines.interrupt import Interrupts
-from pipelines.job_output import JobOutput
-from pipelines.outcome import EXIT_USAGE, RunCheckFailed, check_run
-from pipelines.unique_keys import KeyRenames, with_key
 from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, write_table
 
 LOG = logging.getLogger("pipelines.ingest")
@@ -273,7 +274,7 @@ def _shard_indices(count: int, per_shard: int):
 
 
 class SizesFn(beam.CombineFn):
-    """capfilt.ingest_stats.ImageSizes as a CombineFn."""
+    """capfilt.ingest.stats.ImageSizes as a CombineFn."""
 
     def create_accumulator(self):
         return ImageSizes()

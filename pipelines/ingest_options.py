@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from capfilt.fetch import DISALLOWED_DIRECTIVES, FetchConfig
-from capfilt.ingest_rows import INPUT_FORMATS, IngestConfig
-from capfilt.netsafety import AddressPolicy, parse_networks
-from capfilt.normalize import ENCODINGS, RESIZE_MODES, NormalizeConfig
-from capfilt.text import TextConfig
+from capfilt.ingest.fetch import DISALLOWED_DIRECTIVES, FetchConfig
+from capfilt.ingest.netsafety import AddressPolicy, parse_networks
+from capfilt.ingest.normalize import ENCODINGS, RESIZE_MODES, NormalizeConfig
+from capfilt.ingest.rows import INPUT_FORMATS, IngestConfig
+from capfilt.ingest.text import TextConfig
 
 FETCH, NORMALIZE, TEXT = FetchConfig(), NormalizeConfig(), TextConfig()
 INGEST = IngestConfig()

@@ -42,7 +42,7 @@ CURATED = stamped(
         # The kept texts: what a trainer samples from.
         pa.field("captions", pa.list_(pa.string())),
         # Model names the same on every machine (hub id, remote URL, or a local checkpoint's folder name
-        # @ the first 8 hex digits of its weights' sha256; capfilt.checkpoints.portable_name) and the
+        # @ the first 8 hex digits of its weights' sha256; capfilt.curate.checkpoints.portable_name) and the
         # policy that decided. Files written before version 2 may hold local paths here.
         pa.field("captioner", pa.string()),
         pa.field("filter", pa.string()),

@@ -5,7 +5,7 @@
   this test. The one change, which the README announces: port 8000 becomes a free port. The block that starts
   `capfilt.world.site_server` ("in a second terminal") runs in the background until the others are done.
 - The demo world and the training tour (`world` and `tour` sections) run the same way.
-- The whole loop (`bootstrap` section): tests/test_bootstrap.py runs its smoke line as printed; the
+- The whole loop (`bootstrap` section): tests/pipelines/test_bootstrap.py runs its smoke line as printed; the
   20-minute `--scale small` line is checked here by the command line's own parser (every flag and value
   valid), which is what drifts.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 import schemas
-from tests.job_process import ENV, START_SECONDS
-from tests.readme_blocks import readme_blocks, readme_commands, with_venv
+from tests.helpers.job_process import ENV, START_SECONDS
+from tests.helpers.readme_blocks import readme_blocks, readme_commands, with_venv
 
 SERVER = "capfilt.world.site_server"
 README_PORT = "8000"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from capfilt.config import HELP_GROUPS, CapfiltConfig
-from models.cli_flags import StrictArgumentParser, closest_flag, unknown_arguments_message
+from capfilt.curate.config import HELP_GROUPS, CapfiltConfig
+from capfilt.flags import StrictArgumentParser, closest_flag, unknown_arguments_message
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
-from pipelines import options
+from pipelines.common import options
 
 ROOT = Path(__file__).resolve().parent.parent
 # An upper bound for a process that imports torch, transformers and Beam on a busy machine.
@@ -105,7 +105,7 @@ def test_help_shows_defaults_choices_and_undocumented_defaults():
 
 
 def test_no_entry_point_builds_a_plain_argparse_parser():
-    """Every parser is the strict one (models.cli_flags); a plain ArgumentParser would guess and drop."""
+    """Every parser is the strict one (capfilt.flags); a plain ArgumentParser would guess and drop."""
     offenders = []
     for folder in ("capfilt", "models", "pipelines", "benchmarks"):
         for path in (ROOT / folder).rglob("*.py"):

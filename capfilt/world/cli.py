@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import fields
 
+from capfilt.flags import StrictArgumentParser
 from capfilt.world.config import (
     MAX_IMAGE_SIZE,
     MIN_IMAGE_SIZE,
@@ -13,7 +14,6 @@ from capfilt.world.config import (
     parse_noise_mix,
 )
 from capfilt.world.generate import generate_world
-from models.cli_flags import StrictArgumentParser
 
 _HELP = {
     "seed": "seed of everything generated; the same seed gives the same bytes",

@@ -197,7 +197,7 @@ def _http_payload(body: bytes) -> tuple[StatusAndHeaders, io.BytesIO]:
 
 
 def _wat_envelope(page_url: str, body: bytes) -> dict:
-    from capfilt.crawl import parse_html
+    from capfilt.ingest.crawl import parse_html
 
     root = parse_html(body, "utf-8")
     links = [

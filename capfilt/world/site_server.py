@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     import signal
     import sys
 
-    from models.cli_flags import StrictArgumentParser
+    from capfilt.flags import StrictArgumentParser
 
     parser = StrictArgumentParser(
         prog="python -m capfilt.world.site_server",

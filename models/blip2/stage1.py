@@ -20,7 +20,7 @@ from transformers.models.blip_2.modeling_blip_2 import Blip2TextEmbeddings
 
 from models.blip import losses
 from models.blip2.masks import additive, attention_mask
-from models.causal_lm import freeze
+from models.lm.model import freeze
 
 
 @dataclass

@@ -12,8 +12,8 @@ import torch
 from torch import nn
 from transformers import Blip2Config, Blip2ForConditionalGeneration
 
-from models.causal_lm import freeze
 from models.flamingo.model import caption_loss
+from models.lm.model import freeze
 
 IGNORE_INDEX = -100
 

@@ -1,4 +1,4 @@
-"""Assembling BLIP-2 training runs (stage 1 and stage 2) for models.training."""
+"""Assembling BLIP-2 training runs (stage 1 and stage 2) for models.training.loop."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from models.blip2.qformer_init import load_text_encoder
 from models.blip2.stage1 import Blip2Stage1, Stage1Objective
 from models.blip2.stage2 import Blip2Stage2, Stage2Collator
 from models.blip2.vision import load_vision_tower
-from models.causal_lm import IMAGE_TOKEN, load_causal_lm
-from models.parquet_data import Augmentation, ImageTransform, iter_texts
-from models.training import Task, TrainConfig, barrier, is_main
+from models.lm.model import IMAGE_TOKEN, load_causal_lm
+from models.training.loop import Task, TrainConfig, barrier, is_main
+from models.training.parquet_data import Augmentation, ImageTransform, iter_texts
 from schemas import expand
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ are gathered so that each image is contrasted with every text of the global batc
 - local_loss: each rank computes only its own rows (its images against all texts, its texts against all
   images), so the logits are (local x global) instead of (global x global) and memory grows linearly with
   the world size. With gather_with_grad and DDP's gradient averaging this gives exactly the gradients of the
-  full global-batch loss (tests/test_clip_distributed.py).
+  full global-batch loss (tests/models/test_clip_distributed.py).
 """
 
 from __future__ import annotations

@@ -10,12 +10,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from models.cli import add_dataclass_arguments, check_args, dataclass_from_args, print_summary, setup_logging
-from models.cli_flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser
 from models.clip.task import ClipArgs, clip_task
-from models.combined_training import CombinationConfig, split_datasets, train_combined
-from models.resume_settings import run_settings
-from models.training import TrainConfig, check_resume, run_config_dump, setup_distributed
+from models.common.cli import (
+    add_dataclass_arguments,
+    check_args,
+    dataclass_from_args,
+    print_summary,
+    setup_logging,
+)
+from models.training.combined import CombinationConfig, split_datasets, train_combined
+from models.training.loop import TrainConfig, check_resume, run_config_dump, setup_distributed
+from models.training.resume_settings import run_settings
 
 # CLIP's recipe where it differs from the shared defaults: decoupled weight decay 0.2, peak lr 5e-4.
 CLIP_TRAIN_DEFAULTS = {"output": "runs/clip", "lr": 5e-4, "weight_decay": 0.2}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from models.cli import add_dataclass_arguments
-from models.training import TrainConfig, run_training
+from models.common.cli import add_dataclass_arguments
+from models.training.loop import TrainConfig, run_training
 
 TRAIN_DEFAULTS = {"output": "runs/flamingo", "lr": 1e-4, "warmup_steps": 500}
 

@@ -16,9 +16,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.causal_lm import decoder_layers, freeze
 from models.flamingo.gated_xattn import GatedCrossAttentionBlock, media_time
 from models.flamingo.resampler import PerceiverResampler
+from models.lm.model import decoder_layers, freeze
 
 
 @dataclass

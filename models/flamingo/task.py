@@ -1,4 +1,5 @@
-"""Assembling a Flamingo training run for models.training: frozen LM and vision tower, new parts, data."""
+"""Assembling a Flamingo training run for models.training.loop: frozen LM and vision tower, new parts,
+data."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 
-from models.causal_lm import LM_PRESETS, build_causal_lm, load_causal_lm, train_causal_tokenizer
 from models.flamingo.checkpoint import save_flamingo
 from models.flamingo.data import FlamingoCollator, ParquetInterleaved, iter_flamingo_texts
 from models.flamingo.model import FlamingoConfig, FlamingoModel
 from models.flamingo.tokens import add_flamingo_tokens
 from models.flamingo.vision import VISION_PRESETS, ClipVisionEncoder
-from models.parquet_data import Augmentation, ImageTransform
-from models.training import Task, TrainConfig, barrier, is_main
+from models.lm.model import LM_PRESETS, build_causal_lm, load_causal_lm, train_causal_tokenizer
+from models.training.loop import Task, TrainConfig, barrier, is_main
+from models.training.parquet_data import Augmentation, ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)

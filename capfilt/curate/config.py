@@ -1,0 +1,145 @@
+"""CapFilt's settings: one dataclass, defaults from the BLIP paper and code; CLI flags map 1:1 onto it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
+# The demo captioner and filter shipped with the repository (written by `models/`).
+DEFAULT_CAPTIONER = str(ASSETS / "captioner")
+DEFAULT_FILTER = str(ASSETS / "filter")
+
+POLICIES = ("paper", "topk")
+DECODINGS = ("nucleus", "greedy")
+DEVICES = ("auto", "cpu", "cuda")
+PRECISIONS = ("fp32", "bf16", "fp16")
+ITM_FIRST_TOKENS = ("auto", "cls", "enc")
+
+
+def _option(default, help: str, choices: tuple | None = None):
+    metadata = {"help": help}
+    if choices:
+        metadata["choices"] = choices
+    return field(default=default, metadata=metadata)
+
+
+@dataclass
+class CapfiltConfig:
+    """Everything the CapFilt job needs besides Beam's own options."""
+
+    input: str | None = _option(
+        None,
+        "Globs or folders (comma-separated, fsspec URLs) of `pairs`/`curated` Parquet, img2dataset "
+        "Parquet, any image-text Parquet or Arrow table (Hugging Face datasets exports), or WebDataset "
+        "tars; an ingest or capfilt output folder reads as its main table. Default: the demo world's web "
+        "split, generated once and cached.",
+    )
+    input_format: str = _option(
+        "auto",
+        "Input format, detected per file by default.",
+        ("auto", "pairs", "curated", "img2dataset", "image_text", "webdataset"),
+    )
+    text_column: str | None = _option(
+        None,
+        "Text column of an image-text table; default: the first of caption, text, alt, TEXT, txt, alt_text, "
+        "captions, sentences.",
+    )
+    output: str = _option("capfilt_output", "Output directory (local or fsspec/Beam URL).")
+    overwrite: bool = _option(
+        False,
+        "Write into a non-empty --output that is not an earlier output of this job; only files this job "
+        "wrote there (its manifest) are replaced, anything else is kept.",
+    )
+    allow_empty_output: bool = _option(False, "Exit 0 even when no record was kept (default: exit 1).")
+    captioner: str = _option(
+        DEFAULT_CAPTIONER,
+        "Captioner: a BlipForConditionalGeneration directory or hub id. "
+        "Default: the shipped demo captioner (capfilt/assets/models/captioner).",
+    )
+    filter: str = _option(
+        DEFAULT_FILTER,
+        "Filter: a BlipForImageTextRetrieval directory or hub id. "
+        "Default: the shipped demo filter (capfilt/assets/models/filter).",
+    )
+    policy: str = _option(
+        "paper", "paper: keep each text with ITM >= threshold; topk: keep the best k texts.", POLICIES
+    )
+    num_captions: int = _option(1, "Synthetic captions per image (BLIP: 1).")
+    decoding: str = _option("nucleus", "Captioner decoding (BLIP CapFilt: nucleus sampling).", DECODINGS)
+    top_p: float = _option(0.9, "Nucleus sampling probability mass.")
+    min_length: int = _option(10, "Minimum caption length in tokens, prompt included (as in BLIP).")
+    max_length: int = _option(30, "Maximum caption length in tokens, prompt included (as in BLIP).")
+    prompt: str = _option("a picture of ", "Decoder prompt; stripped from the written captions.")
+    itm_threshold: float = _option(0.5, "paper policy: keep a text when its ITM match probability >= this.")
+    top_k: int = _option(2, "topk policy: number of texts kept per image.")
+    batch_size: int = _option(16, "Images per model batch (RunInference's max batch size).")
+    device: str = _option(
+        "auto",
+        "Where the models run; auto picks cuda when available (checked first on local runners).",
+        DEVICES,
+    )
+    precision: str = _option("fp32", "Model precision; bf16/fp16 are meant for GPUs.", PRECISIONS)
+    seed: int = _option(0, "Run seed; each record's sampling seed derives from it and the record key.")
+    itm_first_token: str = _option(
+        "auto",
+        "First token of filter inputs: cls = transformers' convention (processor output, [CLS]); "
+        "enc = the original BLIP code's [ENC] token; auto = the checkpoint's config.json "
+        "`itm_first_token` (written by this project's trainer), else cls.",
+        ITM_FIRST_TOKENS,
+    )
+    itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")
+    engine: str = _option(
+        "fast",
+        "Inference engine: fast (capfilt/curate/engines/fast: each image encoded once, cross-attention keys/values "
+        "shared by all its texts; docs/engine.md) or transformers (the reference, transformers' public API).",
+    )
+    torch_threads: int = _option(
+        0,
+        "CPU threads of each worker process's models (torch.set_num_threads). 0: cores / N when the "
+        "DirectRunner runs N > 1 worker processes (multi_processing), else torch's default (one per core).",
+    )
+    large_model: bool = _option(False, "Load one model per machine shared by all processes (GPU workers).")
+    model_copies: int = _option(0, "Models per machine when shared (0: Beam's default, 1 with large_model).")
+    quality_labels: str | None = _option(
+        None,
+        "Ground-truth labels Parquet (demo world labels/web.parquet) to measure precision/recall of the "
+        "web-text verdicts. Set automatically for the default corpus.",
+    )
+    report_samples: int = _option(24, "Sample images shown in report.html.")
+
+    def validate(self) -> CapfiltConfig:
+        """Raise ValueError naming the first bad setting; returns self for chaining."""
+        for item in fields(self):
+            choices = item.metadata.get("choices")
+            if choices and getattr(self, item.name) not in choices:
+                raise ValueError(
+                    f"--{item.name} must be one of {', '.join(choices)}, not {getattr(self, item.name)!r}"
+                )
+        checks = [
+            (self.num_captions >= 1, "--num_captions must be at least 1"),
+            (0.0 < self.top_p <= 1.0, "--top_p must be in (0, 1]"),
+            (0 <= self.min_length <= self.max_length, "--min_length must be between 0 and --max_length"),
+            (0.0 <= self.itm_threshold <= 1.0, "--itm_threshold must be in [0, 1]"),
+            (self.top_k >= 1, "--top_k must be at least 1"),
+            (self.batch_size >= 1, "--batch_size must be at least 1"),
+            (self.itm_max_tokens >= 2, "--itm_max_tokens must be at least 2"),
+            (self.model_copies >= 0, "--model_copies must be 0 or more"),
+            (self.torch_threads >= 0, "--torch_threads must be 0 (torch's default) or more"),
+            (self.report_samples >= 0, "--report_samples must be 0 or more"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+        return self
+
+
+# The sections of `python -m pipelines.capfilt --help`, by field name; a field in none shows under "other".
+HELP_GROUPS = {
+    "input and output": ("input", "input_format", "text_column", "output", "overwrite", "allow_empty_output"),
+    "models": ("captioner", "filter", "engine", "device", "precision"),
+    "captioning": ("num_captions", "decoding", "top_p", "min_length", "max_length", "prompt", "seed"),
+    "filtering and policy": ("policy", "itm_threshold", "top_k", "itm_first_token", "itm_max_tokens"),
+    "performance": ("batch_size", "torch_threads", "large_model", "model_copies"),
+    "report": ("quality_labels", "report_samples"),
+}

@@ -1,0 +1,50 @@
+"""`FastFilter`: the pipeline's Filter interface on this engine.
+
+It subclasses the reference `TransformersFilter` to inherit checkpoint loading, preprocessing, tokenisation
+(truncation, the [CLS]/[ENC] first-token choice) and the probability definition; only the model computation
+differs: one vision pass and one cross-attention key/value projection per image for all its texts.
+"""
+
+from __future__ import annotations
+
+import torch
+from PIL import Image
+
+from capfilt.curate.engines.fast.attention import ImageGroups
+from capfilt.curate.engines.fast.itm import ItmEncoder
+from capfilt.curate.engines.fast.vision import encode_images
+from capfilt.curate.filter import FilterSettings, TransformersFilter, itm_probability
+
+
+class FastFilter(TransformersFilter):
+    def __init__(self, settings: FilterSettings):
+        super().__init__(settings)
+        self.itm = ItmEncoder(self.model)
+
+    @torch.inference_mode()
+    def score(self, images: list[Image.Image], texts: list[list[str]]) -> list[list[float]]:
+        if not any(texts):
+            return [[] for _ in images]
+        return self.score_image_embeds(self.encode(images), texts)
+
+    def encode(self, images: list[Image.Image]) -> torch.Tensor:
+        """This filter's image tokens (images, tokens, hidden): its preprocessing, its vision encoder."""
+        pixels = self.processor.image_processor(images=images, return_tensors="pt").pixel_values
+        return encode_images(self.model.vision_model, pixels.to(self.device, self.dtype))
+
+    @torch.inference_mode()
+    def score_image_embeds(self, image_embeds: torch.Tensor, texts: list[list[str]]) -> list[list[float]]:
+        """Scores from this filter's vision-encoder output (images, tokens, hidden)."""
+        flat = [text for image_texts in texts for text in image_texts]
+        if not flat:
+            return [[] for _ in texts]
+        tokens = self.tokenize(flat)
+        groups = ImageGroups.from_counts([len(image_texts) for image_texts in texts], self.device)
+        image_kv = self.itm.image_keys_values(image_embeds)
+        logits = self.itm.itm_logits(tokens["input_ids"], tokens["attention_mask"], groups, image_kv)
+        probabilities = itm_probability(logits).tolist()
+        scores, start = [], 0
+        for image_texts in texts:
+            scores.append(probabilities[start : start + len(image_texts)])
+            start += len(image_texts)
+        return scores
