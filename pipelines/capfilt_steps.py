@@ -59,7 +59,7 @@ class Prepare(beam.DoFn):
 
 
 def with_captions(result) -> Item:
-    captions = list(result.inference)  # capfilt.curate.captioner.Caption
+    captions = list(result.inference)  # capfilt.curate.engines.interfaces.Caption
     return dataclasses.replace(
         result.example,
         synthetic=[c.text for c in captions],

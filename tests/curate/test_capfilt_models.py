@@ -11,8 +11,9 @@ from PIL import Image
 from transformers import AutoProcessor, BlipForConditionalGeneration, BlipForImageTextRetrieval
 
 from capfilt.curate import checkpoints
-from capfilt.curate.captioner import CaptionerSettings, load_captioner
-from capfilt.curate.filter import FilterSettings, itm_probability, load_filter
+from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
+from capfilt.curate.engines.reference.filter import itm_probability
+from capfilt.curate.engines.registry import load_captioner, load_filter
 from capfilt.curate.seeding import record_seed
 from tests.helpers.capfilt_tiny import save_tiny
 
