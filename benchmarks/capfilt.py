@@ -37,11 +37,16 @@ import torch  # noqa: E402
 
 from benchmarks import capfilt_setup as setup  # noqa: E402
 from capfilt.curate import checkpoints
-from capfilt.curate.captioner import BLIP_SAMPLING_REPETITION_PENALTY, BLIP_SAMPLING_TOP_K, CaptionerSettings  # noqa: E402
 from capfilt.curate.engines.fast.caption_and_score import CaptionAndScore  # noqa: E402
 from capfilt.curate.engines.fast.captioner import FastCaptioner  # noqa: E402
 from capfilt.curate.engines.fast.filter import FastFilter  # noqa: E402
-from capfilt.curate.filter import FilterSettings, itm_probability  # noqa: E402
+from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings  # noqa: E402
+from capfilt.curate.engines.reference.captioner import (  # noqa: E402
+    BLIP_SAMPLING_REPETITION_PENALTY,
+    BLIP_SAMPLING_TOP_K,
+)
+from capfilt.curate.engines.reference.filter import itm_probability  # noqa: E402
+from capfilt.curate.engines.registry import engine_names  # noqa: E402
 from capfilt.curate.seeding import record_seed  # noqa: E402
 from capfilt.flags import StrictArgumentParser  # noqa: E402
 
@@ -131,18 +136,10 @@ def pipeline_rate(
     args, parquet_glob: str, captioner: str, filter: str, num_captions: int
 ) -> tuple[float, str]:
     """(c): the Beam job end to end on DirectRunner; returns (images/s, how the engine was selected)."""
-    from capfilt.curate import captioner as captioner_module
-    from capfilt.curate import filter as filter_module
     from pipelines import capfilt as job
 
     engine_name = args.pipeline_engine
     how = f"--engine {engine_name}"
-    if engine_name not in captioner_module.ENGINES:
-        # Hook until the pipeline registers the engine itself: add it for this process only (in-memory
-        # DirectRunner runs the handlers here). Nothing on disk changes.
-        captioner_module.ENGINES[engine_name] = FastCaptioner
-        filter_module.ENGINES[engine_name] = FastFilter
-        how += " (registered by this benchmark for this process: not yet in the pipeline's ENGINES)"
     summaries = []
     with tempfile.TemporaryDirectory() as output:
         argv = [
@@ -184,7 +181,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "fp16"))
     parser.add_argument("--skip-pipeline", action="store_true", help="measure (a) and (b) only")
-    parser.add_argument("--pipeline-engine", default="fast", help="the pipeline's --engine name for (c)")
+    parser.add_argument(
+        "--pipeline-engine", default="fast", choices=engine_names(), help="the pipeline's --engine for (c)"
+    )
     return parser.parse_args()
 
 

@@ -20,11 +20,9 @@ from apache_beam.options.pipeline_options import DirectOptions, StandardOptions,
 import schemas
 from capfilt import readers
 from capfilt.curate import checkpoints, policy
-from capfilt.curate.captioner import ENGINES as CAPTIONER_ENGINES
-from capfilt.curate.captioner import CaptionerSettings
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
-from capfilt.curate.filter import ENGINES as FILTER_ENGINES
-from capfilt.curate.filter import FilterSettings
+from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
+from capfilt.curate.engines.registry import engine_names
 from capfilt.curate.rows import dropped_reject
 from capfilt.curate.stats import summary_line
 from capfilt.flags import report_error
@@ -251,11 +249,6 @@ def local_torch_threads(config: CapfiltConfig, beam_options) -> int:
     cores = usable_cores()
     processes = direct.direct_num_workers or cores  # Beam: 0 workers means one per core
     return max(1, cores // processes) if processes > 1 else 0
-
-
-def engine_names() -> tuple[str, ...]:
-    """The --engine choices: engines both the captioner and the filter have."""
-    return tuple(sorted(CAPTIONER_ENGINES.keys() & FILTER_ENGINES.keys()))
 
 
 def parse_args(argv: list[str]):

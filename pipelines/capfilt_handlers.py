@@ -12,8 +12,8 @@ from typing import Any
 import torch
 from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 
-from capfilt.curate.captioner import Captioner, CaptionerSettings, load_captioner
-from capfilt.curate.filter import Filter, FilterSettings, load_filter
+from capfilt.curate.engines.interfaces import Captioner, CaptionerSettings, Filter, FilterSettings
+from capfilt.curate.engines.registry import load_captioner, load_filter
 from capfilt.curate.prepare import Item
 
 

@@ -15,7 +15,7 @@ from capfilt.accounting import accounting
 from capfilt.curate import report, report_summary
 from capfilt.curate.prepare import Item, prepare
 from capfilt.curate.rows import Curator
-from capfilt.curate.stats import Stats
+from capfilt.curate.stats import RejectEvent, ScoredEvent, Stats, StatsEvent
 from capfilt.readers import read_file
 from capfilt.world.corpus import web_labels
 from schemas import Reject
@@ -59,7 +59,7 @@ class Prepare(beam.DoFn):
 
 
 def with_captions(result) -> Item:
-    captions = list(result.inference)  # capfilt.curate.captioner.Caption
+    captions = list(result.inference)  # capfilt.curate.engines.interfaces.Caption
     return dataclasses.replace(
         result.example,
         synthetic=[c.text for c in captions],
@@ -120,7 +120,7 @@ class Progress(beam.DoFn):
         yield element
 
 
-def scored_event(row: dict, image_kept: bool) -> tuple:
+def scored_event(row: dict, image_kept: bool) -> ScoredEvent:
     """What the statistics need from a scored row (no image bytes, so combining stays cheap)."""
     light = {
         "key": row["key"],
@@ -132,11 +132,11 @@ def scored_event(row: dict, image_kept: bool) -> tuple:
         ],
         "captions": row["captions"],
     }
-    return ("scored", light, image_kept)
+    return ScoredEvent(light, image_kept)
 
 
-def reject_event(reject: Reject) -> tuple:
-    return ("reject", reject.stage, reject.reason)
+def reject_event(reject: Reject) -> RejectEvent:
+    return RejectEvent(reject.stage, reject.reason)
 
 
 class StatsFn(beam.CombineFn):
@@ -154,12 +154,11 @@ class StatsFn(beam.CombineFn):
     def create_accumulator(self):
         return Stats()
 
-    def add_input(self, stats: Stats, event: tuple):
-        if event[0] == "scored":
-            _, row, kept = event
-            stats.add_scored(row, kept, self.labels().get(row["key"]) if self.labels_path else None)
-        else:
-            stats.add_reject(event[1], event[2])
+    def add_input(self, stats: Stats, event: StatsEvent):
+        label = None
+        if isinstance(event, ScoredEvent) and self.labels_path:
+            label = self.labels().get(event.row["key"])
+        stats.add(event, label)
         return stats
 
     def merge_accumulators(self, accumulators):

@@ -44,7 +44,7 @@ from capfilt.ingest.rows import (
     prepare_text,
     read_candidates,
 )
-from capfilt.ingest.stats import ImageSizes, build_stats, kept_name, summary_line
+from capfilt.ingest.stats import ImageSizes, RejectCount, build_stats, kept_name, summary_line
 from pipelines.common import interrupt, options
 from pipelines.common.interrupt import Interrupts
 from pipelines.common.job_output import JobOutput
@@ -148,13 +148,10 @@ def keep_first_per_url(group):
         yield from records
         return
     by_key = {r["key"]: r for r in records}
-    losers = {}
-    for loser, reason, winner in dedup.url_duplicates((r["key"], r.get("caption")) for r in records):
-        losers[loser] = (reason, winner)
+    losers = {d.loser: d for d in dedup.url_duplicates((r["key"], r.get("caption")) for r in records)}
     for key, record in by_key.items():
         if key in losers:
-            reason, winner = losers[key]
-            yield _reject(Reject(key, record.get("url"), "dedup", reason, f"same URL as {winner}"))
+            yield _reject(Reject(key, record.get("url"), "dedup", losers[key].reason, losers[key].detail()))
         else:
             yield record
 
@@ -192,8 +189,8 @@ class NormaliseDownloaded(beam.DoFn):
 
 def _exact_losers(group):
     _, keys = group
-    for loser, winner in dedup.exact_duplicates(keys):
-        yield loser, (0, "duplicate_image", winner, 0)
+    for duplicate in dedup.exact_duplicates(keys):
+        yield duplicate.loser, duplicate
 
 
 def _bands(slim, threshold: int):
@@ -203,18 +200,14 @@ def _bands(slim, threshold: int):
 
 def _near_losers(group, threshold: int):
     _, members = group
-    for loser, winner, distance in dedup.near_duplicates(members, threshold):
-        yield loser, (1, "near_duplicate", winner, distance)
+    for duplicate in dedup.near_duplicates(members, threshold):
+        yield duplicate.loser, duplicate
 
 
 def _verdict(group):
     """One verdict per duplicate: exact before near, then the earliest winner."""
     key, verdicts = group
-    _, reason, winner, distance = min(verdicts)
-    detail = (
-        f"same bytes as {winner}" if reason == "duplicate_image" else f"phash distance {distance} to {winner}"
-    )
-    return key, (reason, detail)
+    return key, dedup.first_verdict(verdicts)
 
 
 class WritePairsShard(beam.DoFn):
@@ -230,7 +223,9 @@ class WritePairsShard(beam.DoFn):
         for record in grouped["pairs"]:
             verdict = verdicts.get(record["key"])
             if verdict:
-                yield _reject(Reject(record["key"], record.get("url"), "dedup", *verdict))
+                yield _reject(
+                    Reject(record["key"], record.get("url"), "dedup", verdict.reason, verdict.detail())
+                )
             else:
                 rows.append({name: record.get(name) for name in PAIRS.names})
         rows.sort(key=lambda row: row["key"])
@@ -441,6 +436,7 @@ def build(
         rejects
         | "ByReason" >> beam.Map(lambda r: ((r.stage, r.reason), 1))
         | "CountByReason" >> beam.CombinePerKey(sum)
+        | "RejectCounts" >> beam.MapTuple(lambda key, count: RejectCount(*key, count))
     )
     samples = (
         kept

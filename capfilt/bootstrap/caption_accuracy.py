@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import schemas
-from capfilt.curate.captioner import CaptionerSettings, TransformersCaptioner
+from capfilt.curate.engines.interfaces import CaptionerSettings
+from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.prepare import decode_image
 from capfilt.images import ImageRejected
 from capfilt.world.grading import caption_is_correct, text_matches_scene

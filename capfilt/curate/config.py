@@ -91,8 +91,9 @@ class CapfiltConfig:
     itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")
     engine: str = _option(
         "fast",
-        "Inference engine: fast (capfilt/curate/engines/fast: each image encoded once, cross-attention keys/values "
-        "shared by all its texts; docs/engine.md) or transformers (the reference, transformers' public API).",
+        "Inference engine: fast (capfilt/curate/engines/fast: each image encoded once, cross-attention "
+        "keys/values shared by all its texts; docs/engine.md) or transformers (the reference, transformers' "
+        "public API).",
     )
     torch_threads: int = _option(
         0,

@@ -7,8 +7,28 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 BINS = 20
+
+
+class ScoredEvent(NamedTuple):
+    """An image that went through the models: the fields of its `curated` row the statistics read
+    (key, web_score, web_kept, captions, synthetic score/kept/hit_max_length; no image bytes, so combining
+    stays cheap), and whether the image was kept."""
+
+    row: dict
+    image_kept: bool
+
+
+class RejectEvent(NamedTuple):
+    """A record refused before the models (read, decode, text) or by them (model errors)."""
+
+    stage: str
+    reason: str
+
+
+StatsEvent = ScoredEvent | RejectEvent
 
 
 def histogram_bin(score: float) -> int:
@@ -87,6 +107,13 @@ class Stats:
     def add_reject(self, stage: str, reason: str) -> None:
         """A record refused before the models (read, decode, text) or by them (model errors)."""
         self.rejects[f"{stage}/{reason}"] += 1
+
+    def add(self, event: StatsEvent, web_label: str | None = None) -> None:
+        """One event of the run; `web_label` is the ground-truth label of a scored image's web text."""
+        if isinstance(event, ScoredEvent):
+            self.add_scored(event.row, event.image_kept, web_label)
+        else:
+            self.add_reject(event.stage, event.reason)
 
     def merge(self, other: Stats) -> Stats:
         self.curated += other.curated

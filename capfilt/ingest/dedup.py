@@ -13,10 +13,36 @@ and two hashes within the threshold agree exactly on at least one band (pigeonho
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 HASH_BITS = 64
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# When one record loses under several rules, the verdict is the first rule here, then the earliest winner.
+RULE_ORDER = ("duplicate_pair", "duplicate_url", "duplicate_image", "near_duplicate")
+
+
+class Duplicate(NamedTuple):
+    """A dedup verdict: `loser` is a duplicate of the earlier-ranked `winner` under rule `reason` (the reject
+    reason); `distance` is the perceptual-hash distance for near duplicates, else 0."""
+
+    loser: str
+    reason: str
+    winner: str
+    distance: int = 0
+
+    def detail(self) -> str:
+        """The reject's detail: which record it duplicates, and how."""
+        if self.reason == "duplicate_image":
+            return f"same bytes as {self.winner}"
+        if self.reason == "near_duplicate":
+            return f"phash distance {self.distance} to {self.winner}"
+        return f"same URL as {self.winner}"
+
+
+def first_verdict(verdicts: Iterable[Duplicate]) -> Duplicate:
+    """One verdict per duplicate record: by RULE_ORDER (exact bytes before near), then the earliest winner."""
+    return min(verdicts, key=lambda d: (RULE_ORDER.index(d.reason), d.winner, d.distance))
 
 
 def url_identity(url: str) -> str:
@@ -34,8 +60,8 @@ def url_identity(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
-def url_duplicates(members: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, str, str]]:
-    """For (key, caption) records sharing a URL: (loser key, reason, winner key) for all but the first.
+def url_duplicates(members: Iterable[tuple[str, str | None]]) -> Iterator[Duplicate]:
+    """For (key, caption) records sharing a URL: a verdict for each but the first.
 
     `duplicate_pair` when an earlier record also has the same caption (the same (url, alt) twice),
     else `duplicate_url`.
@@ -44,15 +70,15 @@ def url_duplicates(members: Iterable[tuple[str, str | None]]) -> Iterator[tuple[
     winner = ranked[0][0]
     seen_captions = {ranked[0][1]}
     for key, caption in ranked[1:]:
-        yield key, "duplicate_pair" if caption in seen_captions else "duplicate_url", winner
+        yield Duplicate(key, "duplicate_pair" if caption in seen_captions else "duplicate_url", winner)
         seen_captions.add(caption)
 
 
-def exact_duplicates(keys: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """For keys sharing one sha256: (loser key, winner key) for all but the first."""
+def exact_duplicates(keys: Iterable[str]) -> Iterator[Duplicate]:
+    """For keys sharing one sha256: a `duplicate_image` verdict for each but the first."""
     ranked = sorted(keys)
     for key in ranked[1:]:
-        yield key, ranked[0]
+        yield Duplicate(key, "duplicate_image", ranked[0])
 
 
 def hamming(a: str, b: str) -> int:
@@ -70,13 +96,13 @@ def band_keys(phash: str, threshold: int) -> list[tuple[int, int]]:
     return [(i, (value >> lo) & ((1 << (hi - lo)) - 1)) for i, (lo, hi) in enumerate(spans)]
 
 
-def near_duplicates(members: Iterable[tuple[str, str]], threshold: int) -> Iterator[tuple[str, str, int]]:
-    """For (key, phash) records sharing a band: (loser key, winner key, distance) for each record with an
+def near_duplicates(members: Iterable[tuple[str, str]], threshold: int) -> Iterator[Duplicate]:
+    """For (key, phash) records sharing a band: a `near_duplicate` verdict for each record with an
     earlier-ranked record within `threshold` bits; the winner named is the earliest such record."""
     ranked = sorted(members)
     for i, (key, phash) in enumerate(ranked):
         for earlier, earlier_hash in ranked[:i]:
             distance = hamming(phash, earlier_hash)
             if distance <= threshold and earlier != key:
-                yield key, earlier, distance
+                yield Duplicate(key, "near_duplicate", earlier, distance)
                 break

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from capfilt.accounting import accounting
 
@@ -63,10 +64,18 @@ class ImageSizes:
         }
 
 
+class RejectCount(NamedTuple):
+    """How many records the run rejected at one stage for one reason."""
+
+    stage: str
+    reason: str
+    count: int
+
+
 def build_stats(
     input_rows: int,
     pairs: int,
-    reject_counts: Iterable[tuple[tuple[str, str], int]],
+    reject_counts: Iterable[RejectCount],
     seconds: float,
     output_files: Iterable[str],
     kept_name: str = "pairs",
@@ -75,9 +84,9 @@ def build_stats(
     """`kept_name` is "pairs" (downloaded) or "candidates" (--no_download)."""
     by_reason: Counter = Counter()
     by_stage: Counter = Counter()
-    for (stage, reason), count in reject_counts:
-        by_reason[f"{stage}/{reason}"] += count
-        by_stage[stage] += count
+    for rejected in reject_counts:
+        by_reason[f"{rejected.stage}/{rejected.reason}"] += rejected.count
+        by_stage[rejected.stage] += rejected.count
     rejects = sum(by_stage.values())
     seconds = max(seconds, 1e-9)
     stats = {

@@ -11,8 +11,9 @@ from PIL import Image
 from transformers import AutoProcessor, BlipForConditionalGeneration, BlipForImageTextRetrieval
 
 from capfilt.curate import checkpoints
-from capfilt.curate.captioner import CaptionerSettings, load_captioner
-from capfilt.curate.filter import FilterSettings, itm_probability, load_filter
+from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
+from capfilt.curate.engines.reference.filter import itm_probability
+from capfilt.curate.engines.registry import engine_names, load_captioner, load_filter
 from capfilt.curate.seeding import record_seed
 from tests.helpers.capfilt_tiny import save_tiny
 
@@ -144,3 +145,14 @@ def test_a_local_checkpoint_is_named_by_its_folder_and_weights_hash(tiny, tmp_pa
 def test_hub_ids_and_remote_checkpoints_keep_their_names():
     assert checkpoints.portable_name("Salesforce/blip-itm-base-coco") == "Salesforce/blip-itm-base-coco"
     assert checkpoints.portable_name("gs://bucket/models/filter/") == "gs://bucket/models/filter"
+
+
+def test_the_registry_names_both_engines_and_refuses_an_unknown_one(tmp_path):
+    assert engine_names() == ("fast", "transformers")
+    # Refused by name, before any checkpoint is opened.
+    with pytest.raises(
+        ValueError, match="unknown captioner engine 'fastest'; choose one of fast, transformers"
+    ):
+        load_captioner(CaptionerSettings(str(tmp_path / "none")), "fastest")
+    with pytest.raises(ValueError, match="unknown filter engine 'fastest'"):
+        load_filter(FilterSettings(str(tmp_path / "none")), "fastest")

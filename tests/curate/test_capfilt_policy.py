@@ -8,7 +8,7 @@ import torch
 from capfilt.curate import policy
 from capfilt.curate.config import CapfiltConfig
 from capfilt.curate.seeding import PerRowSampler, caption_seed, generators, record_seed
-from capfilt.curate.stats import Stats, summary_line
+from capfilt.curate.stats import RejectEvent, ScoredEvent, Stats, summary_line
 
 
 def test_paper_policy_judges_each_text_independently_at_the_threshold():
@@ -102,9 +102,10 @@ def test_stats_merge_and_summarise_with_quality_against_labels():
     first, second = Stats(), Stats()
     first.add_scored(scored_row("a", 0.9, True, [(0.8, True)]), True, "correct")
     first.add_scored(scored_row("b", 0.1, False, [(0.7, True)]), True, "boilerplate")
-    second.add_scored(scored_row("c", 0.2, False, [(0.3, False)]), False, "correct")
-    second.add_scored(scored_row("d", 0.6, True, [(0.2, False)]), True, "wrong_attribute")
-    second.add_reject("decode", "not_an_image")
+    # The pipeline's events (as its StatsFn feeds them) and the direct calls count the same way.
+    second.add(ScoredEvent(scored_row("c", 0.2, False, [(0.3, False)]), image_kept=False), "correct")
+    second.add(ScoredEvent(scored_row("d", 0.6, True, [(0.2, False)]), image_kept=True), "wrong_attribute")
+    second.add(RejectEvent(stage="decode", reason="not_an_image"))
     summary = first.merge(second).summary()
     assert summary["inputs"] == 5
     assert summary["curated"] == 3 and summary["rejects"] == 2

@@ -4,9 +4,10 @@ import pytest
 import torch
 from transformers import AutoProcessor, BlipForConditionalGeneration
 
-from capfilt.curate.captioner import CaptionerSettings, TransformersCaptioner
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.kv_cache import SelfAttentionCache
+from capfilt.curate.engines.interfaces import CaptionerSettings
+from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.seeding import record_seed
 from tests.helpers.engine_tiny import noise_images, save_checkpoint
 

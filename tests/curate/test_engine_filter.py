@@ -4,11 +4,10 @@ import pytest
 import torch
 from transformers import AutoProcessor, BlipForConditionalGeneration, BlipForImageTextRetrieval
 
-from capfilt.curate.captioner import CaptionerSettings
 from capfilt.curate.engines.fast.caption_and_score import CaptionAndScore
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.filter import FastFilter
-from capfilt.curate.filter import FilterSettings
+from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
 from tests.helpers.engine_tiny import noise_images, save_checkpoint
 
 TEXTS = [

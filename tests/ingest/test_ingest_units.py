@@ -221,7 +221,28 @@ def test_band_keys_bring_every_close_pair_together():
         assert set(dedup.band_keys(ha, 4)) & set(dedup.band_keys(hb, 4))
     assert dedup.url_identity("HTTP://Example.COM:80/a#frag") == "http://example.com/a"
     members = [("k2", "ffff0000ffff0000"), ("k1", "ffff0000ffff0001"), ("k3", "0000ffff0000ffff")]
-    assert list(dedup.near_duplicates(members, 4)) == [("k2", "k1", 1)]
+    assert list(dedup.near_duplicates(members, 4)) == [dedup.Duplicate("k2", "near_duplicate", "k1", 1)]
+
+
+def test_dedup_verdicts_name_rule_winner_and_detail():
+    by_url = list(dedup.url_duplicates([("k3", "a cat"), ("k1", "a cat"), ("k2", "a dog")]))
+    assert [(d.loser, d.reason, d.winner) for d in by_url] == [
+        ("k2", "duplicate_url", "k1"),
+        ("k3", "duplicate_pair", "k1"),
+    ]
+    assert by_url[0].detail() == "same URL as k1"
+    exact = list(dedup.exact_duplicates(["k9", "k4", "k7"]))
+    assert [(d.loser, d.winner, d.detail()) for d in exact] == [
+        ("k7", "k4", "same bytes as k4"),
+        ("k9", "k4", "same bytes as k4"),
+    ]
+    # A record that loses under both rules: the exact duplicate wins over the nearer or earlier near one.
+    near = [
+        dedup.Duplicate("k9", "near_duplicate", "k1", 3),
+        dedup.Duplicate("k9", "near_duplicate", "k2", 1),
+    ]
+    assert dedup.first_verdict([*near, exact[1]]) == exact[1]
+    assert dedup.first_verdict(near).detail() == "phash distance 3 to k1"
 
 
 def test_ingest_imports_neither_torch_nor_transformers():

@@ -14,7 +14,8 @@ import torch
 from transformers import AutoProcessor, BlipForConditionalGeneration
 
 import schemas
-from capfilt.curate import captioner as captioner_module
+from capfilt.curate.engines import registry
+from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.prepare import decode_image
 from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as job
@@ -222,7 +223,7 @@ def test_greedy_through_the_pipeline_equals_generate_and_dropped_images_are_kept
     assert stats["synthetic"]["hit_max_length"] == sum(cut) and stats["synthetic"]["hit_max_length_kept"] == 0
 
 
-class ExplodingCaptioner(captioner_module.TransformersCaptioner):
+class ExplodingCaptioner(TransformersCaptioner):
     def captions(self, images, seeds):
         if any(image.size == (3, 2) for image in images):
             raise RuntimeError("captioner exploded")
@@ -230,8 +231,8 @@ class ExplodingCaptioner(captioner_module.TransformersCaptioner):
 
 
 def test_model_errors_go_to_rejects_through_the_dead_letter_output(setup, monkeypatch):
-    monkeypatch.setitem(captioner_module.ENGINES, "exploding", ExplodingCaptioner)
-    monkeypatch.setitem(job.FILTER_ENGINES, "exploding", job.FILTER_ENGINES["transformers"])
+    monkeypatch.setitem(registry.CAPTIONERS, "exploding", ExplodingCaptioner)
+    monkeypatch.setitem(registry.FILTERS, "exploding", registry.FILTERS["transformers"])
     output, summary = run_job(setup, "exploding", "--engine", "exploding", "--batch_size", "1")
     rejects = {row["key"]: row for row in read_dir(output, "rejects", schemas.REJECTS)[0]}
     assert (rejects["tiny-png"]["stage"], rejects["tiny-png"]["reason"]) == ("model", "captioner_error")

@@ -6,10 +6,6 @@ import os
 import pytest
 
 import schemas
-from capfilt.curate import captioner
-from capfilt.curate import filter as filter_module
-from capfilt.curate.engines.fast.captioner import FastCaptioner
-from capfilt.curate.engines.fast.filter import FastFilter
 from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as job
 from tests.helpers.engine_tiny import save_checkpoint
@@ -49,10 +45,7 @@ def rows_by_key(setup, engine, batch_size):
     return {row["key"]: row for row in rows}
 
 
-def test_engine_and_reference_write_the_same_corpus(setup, monkeypatch):
-    # Until the pipeline registers the engine itself (see docs/engine.md), register it for this test.
-    monkeypatch.setitem(captioner.ENGINES, "fast", FastCaptioner)
-    monkeypatch.setitem(filter_module.ENGINES, "fast", FastFilter)
+def test_engine_and_reference_write_the_same_corpus(setup):
     reference = rows_by_key(setup, "transformers", 4)
     ours = rows_by_key(setup, "fast", 5)
     assert ours.keys() == reference.keys() and len(ours) == 12

@@ -10,19 +10,18 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from capfilt.curate.captioner import (
-    BLIP_SAMPLING_REPETITION_PENALTY,
-    BLIP_SAMPLING_TOP_K,
-    Caption,
-    CaptionerSettings,
-    TransformersCaptioner,
-    per_image,
-    ran_to_max_length,
-)
 from capfilt.curate.engines.fast.decoder import TextDecoder
 from capfilt.curate.engines.fast.generation import Limits, generate
 from capfilt.curate.engines.fast.sampling import Greedy, Nucleus
 from capfilt.curate.engines.fast.vision import encode_images
+from capfilt.curate.engines.interfaces import Caption, CaptionerSettings
+from capfilt.curate.engines.reference.captioner import (
+    BLIP_SAMPLING_REPETITION_PENALTY,
+    BLIP_SAMPLING_TOP_K,
+    TransformersCaptioner,
+    per_image,
+    ran_to_max_length,
+)
 from capfilt.curate.seeding import caption_seed, generators
 
 

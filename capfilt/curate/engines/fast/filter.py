@@ -13,7 +13,8 @@ from PIL import Image
 from capfilt.curate.engines.fast.attention import ImageGroups
 from capfilt.curate.engines.fast.itm import ItmEncoder
 from capfilt.curate.engines.fast.vision import encode_images
-from capfilt.curate.filter import FilterSettings, TransformersFilter, itm_probability
+from capfilt.curate.engines.interfaces import FilterSettings
+from capfilt.curate.engines.reference.filter import TransformersFilter, itm_probability
 
 
 class FastFilter(TransformersFilter):

@@ -1,7 +1,7 @@
-"""The captioner: N synthetic captions T_s per image from BLIP's image-grounded text decoder.
+"""The reference captioner: N synthetic captions T_s per image from BLIP's image-grounded text decoder.
 
-`Captioner` is the interface the pipeline's model handler calls; engines implement it. The reference
-engine uses transformers' public `generate` exactly as BLIP's code does:
+It implements `engines.interfaces.Captioner` with transformers' public `generate`, exactly as BLIP's code
+does:
 - the prompt is tokenised with the processor, its [CLS] replaced by [DEC] (bos) and its [SEP] dropped
   (transformers' `BlipForConditionalGeneration.generate` does both, as BLIP's `generate` does);
 - max_length / min_length count the prompt's tokens, as in BLIP;
@@ -15,25 +15,17 @@ may end mid-phrase ("... and a purple cross on"), which its filter score does no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from PIL import Image
 from transformers import LogitsProcessorList, TopKLogitsWarper, TopPLogitsWarper
 
 from capfilt.curate import checkpoints
+from capfilt.curate.engines.interfaces import Caption, Captioner, CaptionerSettings
 from capfilt.curate.seeding import PerRowSampler, caption_seed, generators
 
 # BLIP's nucleus-sampling call (models/blip.py, BLIP_Decoder.generate with sample=True).
 BLIP_SAMPLING_TOP_K = 50
 BLIP_SAMPLING_REPETITION_PENALTY = 1.1
-
-
-@dataclass(frozen=True)
-class Caption:
-    text: str
-    # Decoding reached max_length (prompt included) without emitting the end token.
-    hit_max_length: bool
 
 
 def ran_to_max_length(generated: torch.Tensor, length: int, max_length: int, eos_token_id: int) -> list[bool]:
@@ -43,46 +35,6 @@ def ran_to_max_length(generated: torch.Tensor, length: int, max_length: int, eos
     if length < max_length:
         return [False] * generated.shape[0]
     return (~(generated == eos_token_id).any(dim=1)).tolist()
-
-
-@dataclass(frozen=True)
-class CaptionerSettings:
-    checkpoint: str
-    num_captions: int = 1
-    decoding: str = "nucleus"
-    top_p: float = 0.9
-    min_length: int = 10
-    max_length: int = 30
-    prompt: str = "a picture of "
-    device: str = "cpu"
-    precision: str = "fp32"
-
-    @classmethod
-    def from_config(cls, config) -> CaptionerSettings:
-        return cls(
-            checkpoint=config.captioner,
-            num_captions=config.num_captions,
-            decoding=config.decoding,
-            top_p=config.top_p,
-            min_length=config.min_length,
-            max_length=config.max_length,
-            prompt=config.prompt,
-            device=config.device,
-            precision=config.precision,
-        )
-
-
-class Captioner:
-    """Interface: `captions(images, seeds)` returns, per image, `num_captions` Captions (text and whether
-    it hit max_length); `caption` the same as plain strings."""
-
-    settings: CaptionerSettings
-
-    def captions(self, images: list[Image.Image], seeds: list[int]) -> list[list[Caption]]:
-        raise NotImplementedError
-
-    def caption(self, images: list[Image.Image], seeds: list[int]) -> list[list[str]]:
-        return [[c.text for c in row] for row in self.captions(images, seeds)]
 
 
 class TransformersCaptioner(Captioner):
@@ -152,19 +104,3 @@ def per_image(texts: list[str], cut: list[bool], images: int, n: int, copies: in
     if copies == 1:
         return [[row] * n for row in rows]
     return [rows[i * n : (i + 1) * n] for i in range(images)]
-
-
-def _fast_captioner(settings: CaptionerSettings) -> Captioner:
-    from capfilt.curate.engines.fast.captioner import (
-        FastCaptioner,  # imported late: it subclasses TransformersCaptioner
-    )
-
-    return FastCaptioner(settings)
-
-
-# fast: capfilt/curate/engines/fast (docs/engine.md), the default; transformers: the reference, transformers' public API.
-ENGINES = {"fast": _fast_captioner, "transformers": TransformersCaptioner}
-
-
-def load_captioner(settings: CaptionerSettings, engine: str = "fast") -> Captioner:
-    return ENGINES[engine](settings)

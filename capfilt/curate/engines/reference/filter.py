@@ -1,4 +1,5 @@
-"""The filter: BLIP's image-text matching (ITM) head scores T_w and every T_s against the image.
+"""The reference filter (`engines.interfaces.Filter`): BLIP's image-text matching (ITM) head scores T_w and
+every T_s against the image.
 
 Score = softmax(BlipForImageTextRetrieval(..., use_itm_head=True).itm_score)[:, 1], the match probability,
 with the processor's tokenisation (truncated to `max_tokens`, BLIP's ITM uses 35).
@@ -12,42 +13,13 @@ checkpoint's config.json says otherwise (`itm_first_token`, written by models/ a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from PIL import Image
 
 from capfilt.curate import checkpoints
+from capfilt.curate.engines.interfaces import Filter, FilterSettings
 
 ENC_TOKEN = "[ENC]"
-
-
-@dataclass(frozen=True)
-class FilterSettings:
-    checkpoint: str
-    first_token: str = "auto"
-    max_tokens: int = 35
-    device: str = "cpu"
-    precision: str = "fp32"
-
-    @classmethod
-    def from_config(cls, config) -> FilterSettings:
-        return cls(
-            checkpoint=config.filter,
-            first_token=config.itm_first_token,
-            max_tokens=config.itm_max_tokens,
-            device=config.device,
-            precision=config.precision,
-        )
-
-
-class Filter:
-    """Interface: `score(images, texts)` returns, per image, the ITM match probability of each text."""
-
-    settings: FilterSettings
-
-    def score(self, images: list[Image.Image], texts: list[list[str]]) -> list[list[float]]:
-        raise NotImplementedError
 
 
 def itm_probability(itm_score: torch.Tensor) -> torch.Tensor:
@@ -111,19 +83,3 @@ class TransformersFilter(Filter):
             scores.append(flat[start : start + len(image_texts)])
             start += len(image_texts)
         return scores
-
-
-def _fast_filter(settings: FilterSettings) -> Filter:
-    from capfilt.curate.engines.fast.filter import (
-        FastFilter,  # imported late: it subclasses TransformersFilter
-    )
-
-    return FastFilter(settings)
-
-
-# fast: capfilt/curate/engines/fast (docs/engine.md), the default; transformers: the reference, transformers' public API.
-ENGINES = {"fast": _fast_filter, "transformers": TransformersFilter}
-
-
-def load_filter(settings: FilterSettings, engine: str = "fast") -> Filter:
-    return ENGINES[engine](settings)

@@ -1,0 +1,86 @@
+"""What the pipeline asks of an engine: the Captioner and Filter interfaces, their settings, a Caption.
+
+Both engines (`reference`, transformers' public API; `fast`, this project's) implement these, and
+`registry` maps the `--engine` names to them. This module imports no engine, so every engine can import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    # Decoding reached max_length (prompt included) without emitting the end token.
+    hit_max_length: bool
+
+
+@dataclass(frozen=True)
+class CaptionerSettings:
+    checkpoint: str
+    num_captions: int = 1
+    decoding: str = "nucleus"
+    top_p: float = 0.9
+    min_length: int = 10
+    max_length: int = 30
+    prompt: str = "a picture of "
+    device: str = "cpu"
+    precision: str = "fp32"
+
+    @classmethod
+    def from_config(cls, config) -> CaptionerSettings:
+        return cls(
+            checkpoint=config.captioner,
+            num_captions=config.num_captions,
+            decoding=config.decoding,
+            top_p=config.top_p,
+            min_length=config.min_length,
+            max_length=config.max_length,
+            prompt=config.prompt,
+            device=config.device,
+            precision=config.precision,
+        )
+
+
+class Captioner:
+    """Interface: `captions(images, seeds)` returns, per image, `num_captions` Captions (text and whether
+    it hit max_length); `caption` the same as plain strings."""
+
+    settings: CaptionerSettings
+
+    def captions(self, images: list[Image.Image], seeds: list[int]) -> list[list[Caption]]:
+        raise NotImplementedError
+
+    def caption(self, images: list[Image.Image], seeds: list[int]) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.captions(images, seeds)]
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    checkpoint: str
+    first_token: str = "auto"
+    max_tokens: int = 35
+    device: str = "cpu"
+    precision: str = "fp32"
+
+    @classmethod
+    def from_config(cls, config) -> FilterSettings:
+        return cls(
+            checkpoint=config.filter,
+            first_token=config.itm_first_token,
+            max_tokens=config.itm_max_tokens,
+            device=config.device,
+            precision=config.precision,
+        )
+
+
+class Filter:
+    """Interface: `score(images, texts)` returns, per image, the ITM match probability of each text."""
+
+    settings: FilterSettings
+
+    def score(self, images: list[Image.Image], texts: list[list[str]]) -> list[list[float]]:
+        raise NotImplementedError

@@ -1,0 +1,37 @@
+"""The `--engine` names and the classes behind them: the one place an engine is registered.
+
+fast: `engines/fast` (docs/engine.md), the default: each image encoded once, cross-attention keys/values
+shared by all its texts. transformers: `engines/reference`, transformers' public API.
+This module imports the engines; no engine imports it.
+"""
+
+from __future__ import annotations
+
+from capfilt.curate.engines.fast.captioner import FastCaptioner
+from capfilt.curate.engines.fast.filter import FastFilter
+from capfilt.curate.engines.interfaces import Captioner, CaptionerSettings, Filter, FilterSettings
+from capfilt.curate.engines.reference.captioner import TransformersCaptioner
+from capfilt.curate.engines.reference.filter import TransformersFilter
+
+DEFAULT_ENGINE = "fast"
+CAPTIONERS: dict[str, type[Captioner]] = {"fast": FastCaptioner, "transformers": TransformersCaptioner}
+FILTERS: dict[str, type[Filter]] = {"fast": FastFilter, "transformers": TransformersFilter}
+
+
+def engine_names() -> tuple[str, ...]:
+    """The engines that have both a captioner and a filter (the --engine choices)."""
+    return tuple(sorted(CAPTIONERS.keys() & FILTERS.keys()))
+
+
+def _engine(table: dict, engine: str, model: str):
+    if engine not in table:
+        raise ValueError(f"unknown {model} engine {engine!r}; choose one of {', '.join(sorted(table))}")
+    return table[engine]
+
+
+def load_captioner(settings: CaptionerSettings, engine: str = DEFAULT_ENGINE) -> Captioner:
+    return _engine(CAPTIONERS, engine, "captioner")(settings)
+
+
+def load_filter(settings: FilterSettings, engine: str = DEFAULT_ENGINE) -> Filter:
+    return _engine(FILTERS, engine, "filter")(settings)
