@@ -14,7 +14,7 @@ from capfilt.curate import checkpoints
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER
 from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as job
-from tests.test_strict_cli import cli, one_error_line
+from tests.helpers.cli_process import cli, one_error_line
 
 PROG = "python -m pipelines.capfilt"
 HUB_ID = "Salesforce/blip-itm-base-coco"
