@@ -8,14 +8,14 @@ from capfilt.curate.captioner import CaptionerSettings, TransformersCaptioner
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.kv_cache import SelfAttentionCache
 from capfilt.curate.seeding import record_seed
-from tests.helpers.engine_tiny import noise_images, save_checkpoint
+from tests.helpers.images import noise_images
 
 IMAGES = 8
 
 
 @pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory):
-    return str(save_checkpoint("captioner", tmp_path_factory.mktemp("engine") / "captioner", seed=0))
+def checkpoint(tiny_blip):
+    return tiny_blip["captioner"]
 
 
 @pytest.fixture(scope="module")
