@@ -29,6 +29,7 @@ def captioner_copy(tmp_path):
     return copy
 
 
+@pytest.mark.slow  # two fresh interpreters importing torch and Beam: 19 s measured under load
 def test_valid_beam_options_pass_and_a_malformed_model_stops_it_before_beam(tmp_path, captioner_copy):
     (captioner_copy / "config.json").write_text('{"model_type": "blip",')
     out = tmp_path / "out"
@@ -43,6 +44,7 @@ def test_valid_beam_options_pass_and_a_malformed_model_stops_it_before_beam(tmp_
     assert not out.exists()
 
 
+@pytest.mark.slow  # a fresh interpreter importing torch and Beam: 12 s measured under load
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device")
 def test_device_cuda_without_cuda_stops_it_before_beam(tmp_path):
     done = cli("pipelines.capfilt", "--device", "cuda", "--output", str(tmp_path / "out"))
