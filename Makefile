@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NO_ALBUMENTATIONS_UPDATE := 1
 export WANDB_MODE := disabled
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test test-fast lint format clean
 
 install: $(STAMP)
 
@@ -24,9 +24,14 @@ $(STAMP): setup.py constraints.txt
 demo: $(STAMP)
 	$(BIN)/python -m pipelines.capfilt --runner=DirectRunner
 
+# Everything: ruff and the whole suite, the tests marked slow included (CI runs this).
 test: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest
+
+# The quick lane while developing: every test not marked slow (a test over ~10 s is marked slow).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

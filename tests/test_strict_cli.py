@@ -4,12 +4,9 @@ line naming the flag and the nearest valid one (exit status 2); Beam's own optio
 from __future__ import annotations
 
 import importlib
-import os
 import re
 import shlex
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,32 +15,7 @@ from capfilt.flags import StrictArgumentParser, closest_flag, unknown_arguments_
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
 from pipelines.common import options
-
-ROOT = Path(__file__).resolve().parent.parent
-# An upper bound for a process that imports torch, transformers and Beam on a busy machine.
-STARTUP_LIMIT = 180
-
-
-def cli(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", *argv],
-        capture_output=True,
-        text=True,
-        timeout=STARTUP_LIMIT,
-        cwd=cwd or ROOT,
-        env=env,
-    )
-
-
-def one_error_line(done: subprocess.CompletedProcess, prog: str) -> str:
-    """The process failed with status 2 and exactly one stderr line in the shared style; that line."""
-    lines = done.stderr.strip().splitlines()
-    assert done.returncode == 2, done.stderr
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"{prog}: error: "), lines[0]
-    return lines[0]
-
+from tests.helpers.cli_process import ROOT, cli, one_error_line
 
 # --- the mechanism ---------------------------------------------------------------------------------------
 

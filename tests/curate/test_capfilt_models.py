@@ -3,6 +3,7 @@
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import huggingface_hub
 import pytest
@@ -21,9 +22,8 @@ MAX_LENGTH = 14
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    return save_tiny("captioner", root / "captioner", seed=0), save_tiny("filter", root / "filter", seed=1)
+def tiny(tiny_blip):
+    return Path(tiny_blip["captioner"]), Path(tiny_blip["filter"])
 
 
 @pytest.fixture(scope="module")

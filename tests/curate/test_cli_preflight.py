@@ -14,7 +14,7 @@ from capfilt.curate import checkpoints
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER
 from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as job
-from tests.test_strict_cli import cli, one_error_line
+from tests.helpers.cli_process import cli, one_error_line
 
 PROG = "python -m pipelines.capfilt"
 HUB_ID = "Salesforce/blip-itm-base-coco"
@@ -29,6 +29,7 @@ def captioner_copy(tmp_path):
     return copy
 
 
+@pytest.mark.slow  # two fresh interpreters importing torch and Beam: 19 s measured under load
 def test_valid_beam_options_pass_and_a_malformed_model_stops_it_before_beam(tmp_path, captioner_copy):
     (captioner_copy / "config.json").write_text('{"model_type": "blip",')
     out = tmp_path / "out"
@@ -43,6 +44,7 @@ def test_valid_beam_options_pass_and_a_malformed_model_stops_it_before_beam(tmp_
     assert not out.exists()
 
 
+@pytest.mark.slow  # a fresh interpreter importing torch and Beam: 12 s measured under load
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device")
 def test_device_cuda_without_cuda_stops_it_before_beam(tmp_path):
     done = cli("pipelines.capfilt", "--device", "cuda", "--output", str(tmp_path / "out"))

@@ -9,14 +9,14 @@ from capfilt.curate.engines.fast.kv_cache import SelfAttentionCache
 from capfilt.curate.engines.interfaces import CaptionerSettings
 from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.seeding import record_seed
-from tests.helpers.engine_tiny import noise_images, save_checkpoint
+from tests.helpers.images import noise_images
 
 IMAGES = 8
 
 
 @pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory):
-    return str(save_checkpoint("captioner", tmp_path_factory.mktemp("engine") / "captioner", seed=0))
+def checkpoint(tiny_blip):
+    return tiny_blip["captioner"]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ from capfilt.curate.engines.fast.caption_and_score import CaptionAndScore
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.filter import FastFilter
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
-from tests.helpers.engine_tiny import noise_images, save_checkpoint
+from tests.helpers.capfilt_tiny import save_tiny
+from tests.helpers.images import noise_images
 
 TEXTS = [
     ["a red circle on the left", "dog"],
@@ -20,15 +21,10 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def checkpoints(tmp_path_factory):
-    root = tmp_path_factory.mktemp("engine")
-    captioner = save_checkpoint("captioner", root / "captioner", seed=0)
-    vision = BlipForConditionalGeneration.from_pretrained(str(captioner)).vision_model
-    return {
-        "captioner": str(captioner),
-        "filter": str(save_checkpoint("filter", root / "filter", seed=1)),
-        "filter_same_vision": str(save_checkpoint("filter", root / "same", seed=2, vision_from=vision)),
-    }
+def checkpoints(tmp_path_factory, tiny_blip):
+    vision = BlipForConditionalGeneration.from_pretrained(tiny_blip["captioner"]).vision_model
+    same = save_tiny("filter", tmp_path_factory.mktemp("engine") / "same", seed=2, vision_from=vision)
+    return {**tiny_blip, "filter_same_vision": str(same)}
 
 
 def retrieval_probabilities(checkpoint, images, texts, enc_first=False):

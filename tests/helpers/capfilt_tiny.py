@@ -1,4 +1,9 @@
-"""Tiny BLIP checkpoints built locally, saved and loaded exactly like a real one (safetensors + processor)."""
+"""Tiny BLIP checkpoints built locally, saved and loaded exactly like a real one (safetensors + processor).
+
+The one builder of tiny captioner/filter checkpoints: tests/conftest.py's session `tiny_blip` (captioner
+seed 0, filter seed 1) is made with it; a test that needs another variant calls `save_tiny` with its own
+arguments.
+"""
 
 from __future__ import annotations
 
@@ -64,8 +69,9 @@ def tiny_processor(directory: Path) -> BlipProcessor:
     return BlipProcessor(images, tokenizer)
 
 
-def save_tiny(kind: str, directory: Path, seed: int) -> Path:
-    """Write a random tiny `captioner` (BlipForConditionalGeneration) or `filter` (retrieval) checkpoint."""
+def save_tiny(kind: str, directory: Path, seed: int, vision_from: torch.nn.Module | None = None) -> Path:
+    """Write a random tiny `captioner` (BlipForConditionalGeneration) or `filter` (retrieval) checkpoint;
+    `vision_from` copies another model's vision encoder into it."""
     directory.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
     model_class = BlipForConditionalGeneration if kind == "captioner" else BlipForImageTextRetrieval
@@ -75,6 +81,8 @@ def save_tiny(kind: str, directory: Path, seed: int) -> Path:
         for parameter in model.parameters():
             if parameter.dim() > 1:
                 parameter.mul_(8.0)
+        if vision_from is not None:
+            model.vision_model.load_state_dict(vision_from.state_dict())
     model.save_pretrained(str(directory), safe_serialization=True)
     tiny_processor(directory).save_pretrained(str(directory))
     return directory

@@ -1,4 +1,4 @@
-"""Tiny CLIP models, batches and demo-world data for the CLIP tests: built locally, nothing downloaded."""
+"""Tiny CLIP models and batches for the CLIP tests: built locally, nothing downloaded."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from pathlib import Path
 import torch
 from transformers import BertTokenizer, CLIPProcessor
 
-from capfilt.world.config import WorldConfig
-from capfilt.world.generate import generate_world
 from models.clip import ClipLoss, ClipPretrainingModel, clip_config, image_processor_for
 
 WORDS = ["a", "an", "the", "of", "on", "in", "at", "red", "green", "blue", "yellow"]
@@ -55,10 +53,3 @@ def random_batch(size: int, vocab_size: int, seed: int, length: int = 6) -> dict
         mask[row, : 2 + words] = 1
     pixels = torch.randn(size, 3, IMAGE_SIZE, IMAGE_SIZE, generator=generator)
     return {"pixel_values": pixels, "input_ids": ids, "attention_mask": mask}
-
-
-def tiny_world(directory: Path) -> Path:
-    """A small demo world: web (noisy) and human (clean) training splits, test and classify held out."""
-    config = WorldConfig(seed=0, web=48, human=24, test=12, classify=12, documents=0, clips=0, image_size=64)
-    generate_world(str(directory), config, progress=False)
-    return directory

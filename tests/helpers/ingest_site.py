@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from capfilt.world.config import WorldConfig
-from capfilt.world.generate import generate_world
 from capfilt.world.site import build_site
+from tests.helpers.worlds import WEB_ONLY, build_world
 
 # Settings under which every trap ends where traps.json says (see each trap's "requires_below").
 LOOPBACK_ONLY = "127.0.0.1/32"
@@ -23,9 +22,7 @@ TEST_FLAGS = [
 
 
 def make_world(root, web: int = 40) -> str:
-    config = WorldConfig(web=web, human=0, test=0, classify=0, documents=0, clips=0)
-    generate_world(str(root), config, progress=False)
-    return str(root)
+    return str(build_world(root, web=web, **WEB_ONLY))
 
 
 def make_site(world: str, base_url: str) -> dict:

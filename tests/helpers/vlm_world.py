@@ -1,5 +1,5 @@
-"""A small demo world and the evaluation both Flamingo and BLIP-2 training tests use: caption loss on the
-test split with the right image versus a shuffled one."""
+"""The evaluation both Flamingo and BLIP-2 training tests use (on the session `vlm_world`): caption loss on
+the test split with the right image versus a shuffled one."""
 
 from __future__ import annotations
 
@@ -9,14 +9,7 @@ from pathlib import Path
 import torch
 
 import schemas
-from capfilt.world import WorldConfig, generate_world
 from models.training.parquet_data import ParquetImageText
-
-
-def make_world(directory: Path, human: int = 300, test: int = 64) -> Path:
-    config = WorldConfig(web=8, human=human, test=test, classify=8, documents=8, clips=8, clip_frames=4)
-    generate_world(str(directory), config)
-    return directory
 
 
 def held_out_samples(world: Path, transform, count: int = 64) -> list[dict]:

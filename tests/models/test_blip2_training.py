@@ -19,7 +19,7 @@ from models.blip2.checkpoint import load_stage1
 from models.blip2.stage2 import Stage2Collator
 from models.flamingo.model import caption_loss
 from models.training.parquet_data import ImageTransform
-from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, make_world, shuffled
+from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, shuffled
 
 COMMON = ["--num_workers", "0", "--save_every", "1000", "--shuffle_buffer", "200", "--warmup_steps", "5"]
 DEMO_BLIP = str(Path(__file__).resolve().parents[2] / "capfilt" / "assets" / "models" / "filter")
@@ -39,8 +39,8 @@ def _stage2_losses(directory: Path, samples: list[dict]) -> tuple[float, float]:
 
 
 @pytest.mark.slow
-def test_blip2_uses_the_image_in_stage1_and_stage2_and_stage2_keeps_the_lm(tmp_path):
-    world = make_world(tmp_path / "world")
+def test_blip2_uses_the_image_in_stage1_and_stage2_and_stage2_keeps_the_lm(tmp_path, vlm_world):
+    world = vlm_world
     data = str(world / "human" / "*.parquet")
     stage1 = tmp_path / "stage1"
     summary = pretrain.main([

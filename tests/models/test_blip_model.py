@@ -11,11 +11,10 @@ from transformers import (
 )
 
 from models.blip import checkpoint, conventions, losses
-from models.blip.collate import BlipCollator
-from models.blip.model import BlipObjectiveConfig, BlipPretrainingModel
-from models.blip.presets import blip_config
+from models.blip.model import BlipObjectiveConfig
 from models.blip.tokenizer import train_wordpiece
-from tests.helpers.blip_data import COLORS, pair_rows
+from tests.helpers.blip_data import pair_rows
+from tests.helpers.blip_pretraining import batch, tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -23,36 +22,6 @@ def processor():
     texts = [r["caption"] for r in pair_rows(16)] + [conventions.DEFAULT_PROMPT]
     tokenizer = train_wordpiece(texts, vocab_size=120)
     return BlipProcessor(BlipImageProcessorPil(size={"height": 32, "width": 32}), tokenizer)
-
-
-def tiny_model(processor, objectives=("itc", "itm", "lm"), **objective) -> BlipPretrainingModel:
-    tok = processor.tokenizer
-    config = blip_config(
-        "tiny",
-        vocab_size=len(tok),
-        pad_token_id=tok.pad_token_id,
-        bos_token_id=tok.bos_token_id,
-        sep_token_id=tok.sep_token_id,
-    )
-    torch.manual_seed(0)
-    return BlipPretrainingModel(config, BlipObjectiveConfig(objectives=objectives, **objective))
-
-
-def batch(processor, count=4, first_token="cls"):
-    samples = []
-    for row in pair_rows(count):
-        # Solid colours, one value per channel, so the images tell the captions apart.
-        color = torch.tensor(COLORS[row["caption"].split()[1]], dtype=torch.float32) / 128 - 1
-        samples.append(
-            {
-                "key": row["key"],
-                "text": row["caption"],
-                "pixel_values": color[:, None, None].expand(3, 32, 32),
-            }
-        )
-    out = BlipCollator(processor.tokenizer, itm_first_token=first_token)(samples)
-    out.pop("keys")
-    return out
 
 
 def test_hard_negatives_never_pick_a_positive():

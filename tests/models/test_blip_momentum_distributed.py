@@ -11,8 +11,8 @@ from transformers import BlipImageProcessorPil, BlipProcessor
 from models.blip import conventions
 from models.blip.tokenizer import train_wordpiece
 from tests.helpers.blip_data import pair_rows
+from tests.helpers.blip_pretraining import batch, tiny_model
 from tests.helpers.gloo_ranks import exit_rank, init_rank, run_ranks
-from tests.models.test_blip_model import batch, tiny_model
 
 WORLD = 2
 PER_RANK = 3

@@ -14,14 +14,14 @@ from models.evaluate import main as evaluate_main
 from models.evaluation.encoders import load_encoder
 from tests.helpers.capfilt_tiny import tiny_config as tiny_blip_config
 from tests.helpers.capfilt_tiny import tiny_processor as tiny_blip_processor
-from tests.helpers.clip_tiny import tiny_model, tiny_processor, tiny_tokenizer, tiny_world
+from tests.helpers.clip_tiny import tiny_model, tiny_processor, tiny_tokenizer
 
 TEXTS = ["a red circle", "a blue square on the left"]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> Path:
-    return tiny_world(tmp_path_factory.mktemp("world"))
+def world(small_world) -> Path:
+    return small_world
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from models.clip import save_clip
 from models.clip.pretrain import main as pretrain_main
 from models.pretrain import main as models_pretrain_main
 from models.training import combination
-from tests.helpers.clip_tiny import random_batch, tiny_model, tiny_processor, tiny_tokenizer, tiny_world
+from tests.helpers.clip_tiny import random_batch, tiny_model, tiny_processor, tiny_tokenizer
 
 
 def _grads(model) -> dict[str, torch.Tensor]:
@@ -105,8 +105,8 @@ def test_merged_batches_mix_datasets_by_weight():
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> Path:
-    return tiny_world(tmp_path_factory.mktemp("world"))
+def world(small_world) -> Path:
+    return small_world
 
 
 def _train(world: Path, output: Path, strategy: str, steps: int, batch_size: int, extra: tuple = ()) -> dict:

@@ -11,14 +11,14 @@ from models.flamingo.data import FlamingoCollator
 from models.flamingo.generate import generate
 from models.flamingo.model import caption_loss
 from models.training.parquet_data import ImageTransform
-from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, make_world, shuffled
+from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, shuffled
 
 COMMON = ["--num_workers", "0", "--save_every", "1000", "--shuffle_buffer", "200", "--warmup_steps", "5"]
 
 
 @pytest.mark.slow
-def test_flamingo_learns_and_uses_the_image(tmp_path):
-    world = make_world(tmp_path / "world")
+def test_flamingo_learns_and_uses_the_image(tmp_path, vlm_world):
+    world = vlm_world
     data = str(world / "human" / "*.parquet")
     lm = tmp_path / "lm"
     pretrain.main(["lm", "--data", data, "--output", str(lm), "--preset", "tiny", "--vocab_size", "300",

@@ -17,10 +17,9 @@ import schemas
 from capfilt.curate.engines import registry
 from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.prepare import decode_image
-from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as job
-from tests.helpers.capfilt_tiny import save_tiny
 from tests.helpers.images import jpeg_bytes
+from tests.helpers.worlds import WEB_ONLY, build_world
 
 WEB_RECORDS = 14
 BAD_KEYS = {"bad-bytes": ("decode", "not_an_image"), "no-caption": None, "no-image": None}
@@ -28,14 +27,9 @@ FAST = ["--max_length", "12", "--min_length", "4", "--report_samples", "6"]
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def setup(tmp_path_factory, tiny_blip):
     root = tmp_path_factory.mktemp("capfilt")
-    world = root / "world"
-    generate_world(
-        str(world),
-        WorldConfig(web=WEB_RECORDS, human=0, test=0, classify=0, documents=0, clips=0),
-        progress=False,
-    )
+    world = build_world(root / "world", web=WEB_RECORDS, **WEB_ONLY)
     rows = schemas.read_table(glob.glob(str(world / "web" / "*.parquet"))[0], schemas.PAIRS).to_pylist()
     template = dict(rows[0], url=None, sha256=None, phash=None)
     rows += [
@@ -50,8 +44,7 @@ def setup(tmp_path_factory):
         "input": str(root / "input" / "*.parquet"),
         "labels": str(world / "labels" / "web.parquet"),
         "keys": [row["key"] for row in rows],
-        "captioner": str(save_tiny("captioner", root / "captioner", seed=0)),
-        "filter": str(save_tiny("filter", root / "filter", seed=1)),
+        **tiny_blip,
     }
 
 

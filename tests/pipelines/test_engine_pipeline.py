@@ -6,24 +6,17 @@ import os
 import pytest
 
 import schemas
-from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as job
-from tests.helpers.engine_tiny import save_checkpoint
+from tests.helpers.worlds import WEB_ONLY, build_world
 
 FLAGS = ["--num_captions", "3", "--min_length", "5", "--max_length", "14", "--report_samples", "0"]
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def setup(tmp_path_factory, tiny_blip):
     root = tmp_path_factory.mktemp("engine-pipeline")
-    config = WorldConfig(web=12, human=0, test=0, classify=0, documents=0, clips=0, image_size=64)
-    generate_world(str(root / "world"), config, progress=False)
-    return {
-        "root": root,
-        "input": str(root / "world" / "web" / "*.parquet"),
-        "captioner": str(save_checkpoint("captioner", root / "captioner", seed=0)),
-        "filter": str(save_checkpoint("filter", root / "filter", seed=1)),
-    }
+    build_world(root / "world", web=12, image_size=64, **WEB_ONLY)
+    return {"root": root, "input": str(root / "world" / "web" / "*.parquet"), **tiny_blip}
 
 
 def rows_by_key(setup, engine, batch_size):

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 import schemas
-from capfilt.world import WorldConfig, generate_world
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
 from pipelines.common.interrupt import child_pids
-from tests.helpers.capfilt_tiny import save_tiny
 from tests.helpers.job_process import START_SECONDS, Job, job_lines, run_job, silent_server
+from tests.helpers.worlds import WEB_ONLY, build_world
 
 FAST = ["--max_length", "12", "--min_length", "4", "--report_samples", "4", "--batch_size", "8"]
 
@@ -211,14 +210,10 @@ def test_a_bad_output_location_is_one_line_before_beam_starts(tmp_path, url_list
 
 
 @pytest.fixture(scope="module")
-def capfilt_setup(tmp_path_factory):
+def capfilt_setup(tmp_path_factory, tiny_blip):
     root = tmp_path_factory.mktemp("capfilt_cli")
-    config = WorldConfig(web=24, human=0, test=0, classify=0, documents=0, clips=0)
-    generate_world(str(root / "world"), config, progress=False)
-    models = [
-        "--captioner", str(save_tiny("captioner", root / "captioner", seed=0)),
-        "--filter", str(save_tiny("filter", root / "filter", seed=1)),
-    ]  # fmt: skip
+    build_world(root / "world", web=24, **WEB_ONLY)
+    models = ["--captioner", tiny_blip["captioner"], "--filter", tiny_blip["filter"]]
     return {"root": root, "input": str(root / "world" / "web" / "*.parquet"), "models": models}
 
 

@@ -17,7 +17,6 @@ import schemas
 from capfilt.images import ImageRejected, decode_image
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
-from tests.helpers.capfilt_tiny import save_tiny
 
 REAL = Path(__file__).parents[1] / "data" / "real"
 CRAWL_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wat.gz")
@@ -138,12 +137,8 @@ def test_ingest_normalises_every_real_shard_and_export(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def tiny_models(tmp_path_factory):
-    root = tmp_path_factory.mktemp("models")
-    return [
-        "--captioner", str(save_tiny("captioner", root / "captioner", seed=0)),
-        "--filter", str(save_tiny("filter", root / "filter", seed=1)),
-    ]  # fmt: skip
+def tiny_models(tiny_blip):
+    return ["--captioner", tiny_blip["captioner"], "--filter", tiny_blip["filter"]]
 
 
 def test_capfilt_curates_every_real_shard_and_export(tmp_path, tiny_models):

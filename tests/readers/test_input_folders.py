@@ -11,7 +11,7 @@ import pytest
 import schemas
 from capfilt.readers import SUFFIXES as READER_SUFFIXES
 from tests.helpers.images import jpeg_bytes
-from tests.schemas.test_schemas import curated_row, pair
+from tests.helpers.schema_rows import curated_row, pair
 
 
 def touch(path: Path, data: bytes = b"") -> Path:

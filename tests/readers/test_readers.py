@@ -20,7 +20,7 @@ import schemas
 from capfilt.readers import detect_format, read_all, read_file, read_pairs
 from capfilt.readers.failures import UnsupportedFile
 from tests.helpers.images import jpeg_bytes, png_bytes
-from tests.schemas.test_schemas import curated_row, pair
+from tests.helpers.schema_rows import curated_row, pair
 
 # The metadata schema img2dataset's downloader builds from a url list with a caption column.
 IMG2DATASET_META = pa.schema(
