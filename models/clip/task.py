@@ -102,4 +102,5 @@ def clip_task(args: ClipArgs, data_globs: list[str], train: TrainConfig) -> Task
         transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
         collate=ClipCollator(processor.tokenizer, args.max_text_length),
         export=export,
+        after_optimizer_step=ClipPretrainingModel.after_optimizer_step,
     )
