@@ -37,7 +37,7 @@ from models.blip.tokenizer import train_wordpiece
 from models.clip.pretrain import main as pretrain
 from models.evaluate import METRIC_ORDER, evaluate
 from models.evaluation.encoders import load_encoder
-from models.training.parquet_data import iter_texts
+from models.training.data import iter_texts
 from schemas import expand
 
 # Row label -> (data, strategy, batch size in units of B), in the paper's row order. Accumulation's batch of B

@@ -19,8 +19,9 @@ from models.blip2.stage1 import Blip2Stage1, Stage1Objective
 from models.blip2.stage2 import Blip2Stage2, Stage2Collator
 from models.blip2.vision import load_vision_tower
 from models.lm.model import IMAGE_TOKEN, load_causal_lm
+from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main
-from models.training.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ from models.clip.collate import ClipCollator
 from models.clip.loss import ClipLoss
 from models.clip.model import ClipPretrainingModel
 from models.clip.presets import PRESETS, clip_config
+from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main
-from models.training.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)

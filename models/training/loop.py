@@ -28,9 +28,9 @@ from models.common.cli import dataclass_from_args
 from models.training import combination, resume_settings
 from models.training.checkpoint import CHECKPOINT, has_checkpoint, load_checkpoint, save_checkpoint
 from models.training.distributed import barrier, is_main, mean_over_ranks, setup_distributed, unwrap, wrap
-from models.training.parquet_data import Augmentation
 from models.training.sources import SingleDataset
 from models.training.task import Task, TrainConfig
+from models.training.transforms import Augmentation
 
 log = logging.getLogger(__name__)
 

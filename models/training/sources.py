@@ -18,7 +18,7 @@ from torch.utils.data import DataLoader, IterableDataset
 
 from models.training import combination
 from models.training.combination import Part
-from models.training.parquet_data import ParquetImageText
+from models.training.data import ParquetImageText
 from models.training.task import Task, TrainConfig
 from schemas import expand
 

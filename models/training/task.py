@@ -10,7 +10,7 @@ from pathlib import Path
 from torch import nn
 from torch.utils.data import IterableDataset
 
-from models.training.parquet_data import ImageTransform
+from models.training.transforms import ImageTransform
 
 
 @dataclass

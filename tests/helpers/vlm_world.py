@@ -10,7 +10,7 @@ import torch
 
 import schemas
 from capfilt.world import WorldConfig, generate_world
-from models.training.parquet_data import ParquetImageText
+from models.training.data import ParquetImageText
 
 
 def make_world(directory: Path, human: int = 300, test: int = 64) -> Path:
