@@ -9,12 +9,12 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer, CLIPProcessor
 
-from models.blip.tokenizer import train_wordpiece
 from models.clip.checkpoint import image_processor_for, load_clip, save_clip
 from models.clip.collate import ClipCollator
 from models.clip.loss import ClipLoss
 from models.clip.model import ClipPretrainingModel
 from models.clip.presets import PRESETS, clip_config
+from models.common.tokenizer import train_wordpiece
 from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main
 from models.training.transforms import Augmentation, ImageTransform

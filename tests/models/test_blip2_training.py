@@ -17,7 +17,7 @@ from models import pretrain
 from models.blip.collate import BlipCollator
 from models.blip2.checkpoint import load_stage1
 from models.blip2.stage2 import Stage2Collator
-from models.flamingo.model import caption_loss
+from models.common.losses import caption_loss
 from models.training.transforms import ImageTransform
 from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, make_world, shuffled
 

@@ -14,7 +14,7 @@ from models.blip import checkpoint, conventions, losses
 from models.blip.collate import BlipCollator
 from models.blip.model import BlipObjectiveConfig, BlipPretrainingModel
 from models.blip.presets import blip_config
-from models.blip.tokenizer import train_wordpiece
+from models.common.tokenizer import train_wordpiece
 from tests.helpers.blip_data import COLORS, pair_rows
 
 

@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from models import pretrain
+from models.common.losses import caption_loss
 from models.flamingo.checkpoint import load_flamingo
 from models.flamingo.data import FlamingoCollator
 from models.flamingo.generate import generate
-from models.flamingo.model import caption_loss
 from models.training.transforms import ImageTransform
 from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, make_world, shuffled
 
