@@ -33,11 +33,11 @@ import torch
 from capfilt.flags import StrictArgumentParser
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
-from models.blip.tokenizer import train_wordpiece
 from models.clip.pretrain import main as pretrain
+from models.common.tokenizer import train_wordpiece
 from models.evaluate import METRIC_ORDER, evaluate
 from models.evaluation.encoders import load_encoder
-from models.training.parquet_data import iter_texts
+from models.training.data import iter_texts
 from schemas import expand
 
 # Row label -> (data, strategy, batch size in units of B), in the paper's row order. Accumulation's batch of B

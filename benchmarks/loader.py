@@ -29,8 +29,8 @@ from capfilt.flags import StrictArgumentParser
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
 from models.clip.task import ClipArgs, clip_task
+from models.training.data import ParquetImageText
 from models.training.loop import TrainConfig, param_groups
-from models.training.parquet_data import ParquetImageText
 from schemas import expand
 
 

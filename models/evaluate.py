@@ -24,7 +24,8 @@ import schemas
 from capfilt.flags import StrictArgumentParser
 from models.evaluation import retrieval, zeroshot
 from models.evaluation.encoders import load_encoder
-from models.training.parquet_data import decode_image, draft_size_for, iter_table_records, table_schema
+from models.training.data import decode_image, iter_table_records, table_schema
+from models.training.transforms import draft_size_for
 
 log = logging.getLogger(__name__)
 

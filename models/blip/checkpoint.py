@@ -11,13 +11,12 @@ Weights are only ever read from safetensors, never from pickles.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from transformers import (
     BlipConfig,
     BlipForConditionalGeneration,
@@ -27,11 +26,10 @@ from transformers import (
 )
 
 from models.blip.model import BlipObjectiveConfig, BlipPretrainingModel
+from models.common.checkpoint_io import WEIGHTS, read_state_dict
 
 log = logging.getLogger(__name__)
 
-WEIGHTS = "model.safetensors"
-WEIGHTS_INDEX = "model.safetensors.index.json"
 EXPORT_CLASSES = {"captioner": BlipForConditionalGeneration, "filter": BlipForImageTextRetrieval}
 
 
@@ -50,27 +48,6 @@ def resolve(source: str) -> Path:
         raise FileNotFoundError(
             f"{source!r} is neither a local directory nor a reachable hub model: {error}"
         ) from error
-
-
-def read_config(directory: Path, flag: str) -> dict:
-    """config.json of a BLIP checkpoint directory given by the command-line option `flag`."""
-    config_file = directory / "config.json"
-    if not config_file.is_file():
-        raise FileNotFoundError(f"{flag} {directory}: no config.json (expected a BLIP checkpoint directory)")
-    return json.loads(config_file.read_text())
-
-
-def read_state_dict(directory: Path) -> dict[str, torch.Tensor]:
-    """All tensors of a (possibly sharded) safetensors checkpoint."""
-    if (directory / WEIGHTS).exists():
-        return load_file(directory / WEIGHTS)
-    if (directory / WEIGHTS_INDEX).exists():
-        shards = sorted(set(json.loads((directory / WEIGHTS_INDEX).read_text())["weight_map"].values()))
-        state: dict[str, torch.Tensor] = {}
-        for shard in shards:
-            state.update(load_file(directory / shard))
-        return state
-    raise FileNotFoundError(f"{directory}: no {WEIGHTS} (only safetensors checkpoints are read)")
 
 
 def load_blip(

@@ -14,9 +14,10 @@ from models.blip.collate import BlipCollator
 from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, DEFAULT_PROMPT, prompt_length
 from models.blip.model import TASK_OBJECTIVES, BlipObjectiveConfig, BlipPretrainingModel
 from models.blip.presets import PRESETS, blip_config
-from models.blip.tokenizer import train_wordpiece
+from models.common.tokenizer import train_wordpiece
+from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main
-from models.training.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)

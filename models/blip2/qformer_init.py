@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 
-from models.blip.checkpoint import read_config, read_state_dict
+from models.common.checkpoint_io import read_config, read_state_dict
 
 PREFIX = "text_encoder."
 _SIZES = (

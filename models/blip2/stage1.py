@@ -18,8 +18,10 @@ from torch.nn.functional import normalize
 from transformers import Blip2Config, Blip2QFormerModel, Blip2VisionModel
 from transformers.models.blip_2.modeling_blip_2 import Blip2TextEmbeddings
 
+# Stage 1 is BLIP's ITC/ITM/ITG recipe on the Q-Former (BLIP-2 sec. 3.2): it builds on BLIP's own losses.
 from models.blip import losses
 from models.blip2.masks import additive, attention_mask
+from models.common.losses import caption_loss
 from models.lm.model import freeze
 
 
@@ -137,6 +139,4 @@ class Blip2Stage1(nn.Module):
             "itg", image_embeds, batch["decoder_input_ids"], batch["decoder_attention_mask"]
         )
         logits = self.itg_head(states[:, self.num_queries :])
-        from models.flamingo.model import caption_loss
-
         return caption_loss(logits, batch["labels"], reduction="none")

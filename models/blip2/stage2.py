@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from transformers import Blip2Config, Blip2ForConditionalGeneration
 
-from models.flamingo.model import caption_loss
+from models.common.losses import caption_loss
 from models.lm.model import freeze
 
 IGNORE_INDEX = -100

@@ -9,8 +9,8 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer, BlipImageProcessorPil
 
+# Stage 1 reads BLIP's batch layout (encoder, ITM and decoder ids), so it takes BLIP's collation.
 from models.blip.collate import BlipCollator
-from models.blip.tokenizer import train_wordpiece
 from models.blip2.checkpoint import load_stage1, save_stage1, save_stage2
 from models.blip2.presets import PRESETS, blip2_config
 from models.blip2.qformer_init import apply as apply_text_encoder
@@ -18,9 +18,11 @@ from models.blip2.qformer_init import load_text_encoder
 from models.blip2.stage1 import Blip2Stage1, Stage1Objective
 from models.blip2.stage2 import Blip2Stage2, Stage2Collator
 from models.blip2.vision import load_vision_tower
+from models.common.tokenizer import train_wordpiece
 from models.lm.model import IMAGE_TOKEN, load_causal_lm
+from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main
-from models.training.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)

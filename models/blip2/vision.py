@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 from transformers import Blip2VisionConfig, BlipImageProcessorPil
 
-from models.blip.checkpoint import read_config, read_state_dict
+from models.common.checkpoint_io import read_config, read_state_dict
 
 # config.json model_type -> where the vision config sits in it (None: the file is the vision config).
 _VISION_CONFIG_AT = {"blip": "vision_config", "blip-2": "vision_config", "blip_vision_model": None}

@@ -19,9 +19,9 @@ from models.common.cli import (
     print_summary,
     setup_logging,
 )
-from models.training.combined import CombinationConfig, split_datasets, train_combined
-from models.training.loop import TrainConfig, check_resume, run_config_dump, setup_distributed
+from models.training.loop import TrainConfig, check_resume, run_config_dump, setup_distributed, train
 from models.training.resume_settings import run_settings
+from models.training.sources import CombinationConfig, CombinedDatasets, split_datasets
 
 # CLIP's recipe where it differs from the shared defaults: decoupled weight decay 0.2, peak lr 5e-4.
 CLIP_TRAIN_DEFAULTS = {"output": "runs/clip", "lr": 5e-4, "weight_decay": 0.2}
@@ -54,12 +54,13 @@ def run(args: argparse.Namespace) -> dict:
     train_args = dataclass_from_args(TrainConfig, args)
     if not train_args.data:
         raise ValueError("--data is required: Parquet glob(s), several datasets separated by '::'")
+    source = CombinedDatasets(combine, train_args)  # checks --data, --weights and --strategy first
     rank, world, device = setup_distributed(train_args.device)
     settings = run_settings(world, model=clip_args, combination=combine, train=train_args)
     check_resume(train_args, settings)
     run_config_dump(Path(train_args.output), model=clip_args, combination=combine, train=train_args)
     task = clip_task(clip_args, split_datasets(train_args.data), train_args)
-    return train_combined(task, train_args, combine, rank, world, device, settings)
+    return train(task, train_args, rank, world, device, settings, source=source)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -9,14 +9,15 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer, CLIPProcessor
 
-from models.blip.tokenizer import train_wordpiece
 from models.clip.checkpoint import image_processor_for, load_clip, save_clip
 from models.clip.collate import ClipCollator
 from models.clip.loss import ClipLoss
 from models.clip.model import ClipPretrainingModel
 from models.clip.presets import PRESETS, clip_config
+from models.common.tokenizer import train_wordpiece
+from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main
-from models.training.parquet_data import Augmentation, ImageTransform, iter_texts
+from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)
@@ -102,4 +103,5 @@ def clip_task(args: ClipArgs, data_globs: list[str], train: TrainConfig) -> Task
         transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
         collate=ClipCollator(processor.tokenizer, args.max_text_length),
         export=export,
+        after_optimizer_step=ClipPretrainingModel.after_optimizer_step,
     )

@@ -1,6 +1,6 @@
 """Interleaved image-text sequences for Flamingo, from three kinds of Parquet:
 
-- `pairs`/`curated` (what CapFilt writes): the shared loader (models.training.parquet_data) yields
+- `pairs`/`curated` (what CapFilt writes): the shared loader (models.training.data) yields
 image-caption
   samples and the collator joins `pairs_per_sequence` consecutive ones into one sequence
   "<image>caption<|endofchunk|><image>caption<|endofchunk|>...", as Flamingo's M3W/LTIP mixing does.
@@ -26,7 +26,7 @@ from PIL import Image
 
 import schemas
 from models.flamingo.tokens import labels_for, sequence_text
-from models.training.parquet_data import ParquetImageText, decode_bytes, iter_texts, table_schema
+from models.training.data import ParquetImageText, decode_bytes, iter_texts, table_schema
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ SEQUENCE_SCHEMAS = {"documents": schemas.DOCUMENTS, "clips": schemas.CLIPS}
 
 def flamingo_schema(path: str):
     """The schema a Flamingo run reads `path` with, from the file's stamp: `documents`, `clips`, or
-    `curated`/`pairs` (as models.training.parquet_data decides)."""
+    `curated`/`pairs` (as models.training.data decides)."""
     name = schemas.schema_name(schemas.read_schema(path))
     return SEQUENCE_SCHEMAS.get(name) or table_schema(path)
 

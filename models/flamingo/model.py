@@ -16,6 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from models.common.losses import caption_loss
 from models.flamingo.gated_xattn import GatedCrossAttentionBlock, media_time
 from models.flamingo.resampler import PerceiverResampler
 from models.lm.model import decoder_layers, freeze
@@ -155,12 +156,3 @@ class FlamingoModel(nn.Module):
         visual = self.encode_media(batch["pixel_values"], batch["frame_mask"])
         logits = self.logits(batch["input_ids"], batch["attention_mask"], visual)
         return {"loss": caption_loss(logits, batch["labels"])}
-
-
-def caption_loss(logits: torch.Tensor, labels: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
-    """Next-token cross-entropy on the labelled positions; reduction="none" gives one mean per sequence."""
-    shifted, targets = logits[:, :-1].float(), labels[:, 1:]
-    losses = F.cross_entropy(shifted.transpose(1, 2), targets, ignore_index=-100, reduction="none")
-    if reduction == "mean":
-        return losses.sum() / (targets != -100).sum().clamp(min=1)
-    return losses.sum(1) / (targets != -100).sum(1).clamp(min=1)

@@ -18,8 +18,9 @@ from transformers import AutoTokenizer
 
 from models.common.cli import add_dataclass_arguments
 from models.lm.model import LM_PRESETS, build_causal_lm, train_causal_tokenizer
+from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main, run_training
-from models.training.parquet_data import ImageTransform, iter_texts
+from models.training.transforms import ImageTransform
 from schemas import expand
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from typing import NamedTuple
 
 import torch
@@ -33,7 +34,8 @@ class Part(NamedTuple):
 
     batch: dict
     weight: float
-    source: str
+    # None for a single dataset, whose losses are logged without a per-dataset figure.
+    source: str | None
 
 
 def check_weights(weights: Sequence[float], num_datasets: int) -> list[float]:
@@ -126,25 +128,20 @@ class MergedDataset(IterableDataset):
         return itertools.islice(merged, to_skip, None)
 
 
-def backward_parts(model: torch.nn.Module, parts: Sequence[Part], scale: float = 1.0) -> list[float]:
-    """Back-propagate scale * sum_k w_k * loss_k over the parts; returns each part's (unweighted) loss.
+def backward_parts(
+    model: torch.nn.Module, parts: Sequence[Part], scale: float = 1.0, sync: bool = True
+) -> list[dict[str, float]]:
+    """Back-propagate scale * sum_k w_k * loss_k over the parts; returns each part's (unweighted) losses.
 
-    Under DDP gradients are synchronised once, on the last part.
+    Under DDP gradients are synchronised once, on the last part, and only when `sync` (the loop passes
+    False for every micro-step of an accumulated step but the last).
     """
     losses = []
+    distributed = isinstance(model, torch.nn.parallel.DistributedDataParallel)
     for position, (batch, weight, _) in enumerate(parts):
-        last = position == len(parts) - 1
-        sync = last or not isinstance(model, torch.nn.parallel.DistributedDataParallel)
-        with model.no_sync() if not sync else _nothing():
-            loss = model(batch)["loss"]
-            (loss * (weight * scale)).backward()
-        losses.append(float(loss.detach()))
+        last = sync and position == len(parts) - 1
+        with model.no_sync() if distributed and not last else nullcontext():
+            output = model(batch)
+            (output["loss"] * (weight * scale)).backward()
+        losses.append({name: float(value.detach()) for name, value in output.items()})
     return losses
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

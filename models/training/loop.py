@@ -1,11 +1,10 @@
-"""The training loop shared by every model: AdamW, warmup + cosine, gradient accumulation, bf16 autocast on
-GPU, DDP under torchrun (gloo on CPU, NCCL on GPU), progress, and checkpoints that resume exactly.
+"""The one training loop of every model, on one dataset or several combined: AdamW, warmup + cosine,
+gradient accumulation, bf16 autocast on GPU, DDP under torchrun (gloo on CPU, NCCL on GPU), progress, and
+checkpoints that resume exactly (models.training.checkpoint).
 
-A checkpoint (OUTPUT/checkpoint/) holds the model weights (safetensors), the optimiser and scheduler state
-and the step (trainer_state.pt), each rank's RNG state (rng_rank{R}.pt) and the run's settings
-(settings.json, see models.training.resume_settings: a rerun with other settings is refused). The data
-position is the
-step itself: the loader skips the batches already consumed (see models.training.parquet_data).
+The data come from a source (models.training.sources): one Parquet dataset, or several combined by a
+strategy. The data position is the step itself: the source skips the batches already consumed. A rerun
+with other settings is refused (models.training.resume_settings; --resume_anyway overrides).
 
 Under torchrun the losses logged and summarised are the mean over the ranks; only rank 0 logs and prints.
 """
@@ -14,132 +13,28 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
-import shutil
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
 from torch import nn
-from torch.utils.data import DataLoader, IterableDataset
 from tqdm import tqdm
 from transformers import get_cosine_schedule_with_warmup
 
 from models.common.cli import dataclass_from_args
-from models.training import resume_settings
-from models.training.parquet_data import Augmentation, ImageTransform, ParquetImageText
-from schemas import expand
+from models.training import combination, resume_settings
+from models.training.checkpoint import CHECKPOINT, has_checkpoint, load_checkpoint, save_checkpoint
+from models.training.distributed import barrier, is_main, mean_over_ranks, setup_distributed, unwrap, wrap
+from models.training.sources import SingleDataset
+from models.training.task import Task, TrainConfig
+from models.training.transforms import Augmentation
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT = "checkpoint"
 LOG_FILE = "train_log.jsonl"
-
-
-@dataclass
-class TrainConfig:
-    """Optimisation and data settings common to every model (flags of the same names)."""
-
-    data: str = field(
-        default="", metadata={"help": "Parquet glob(s), comma-separated; pairs or curated; fsspec"}
-    )
-    output: str = field(
-        default="runs/blip", metadata={"help": "directory for checkpoints and the final model"}
-    )
-    max_steps: int = field(default=1000, metadata={"help": "optimiser steps"})
-    batch_size: int = field(default=32, metadata={"help": "samples per process per micro-batch"})
-    grad_accum: int = field(default=1, metadata={"help": "micro-batches per optimiser step"})
-    lr: float = field(default=3e-4, metadata={"help": "peak learning rate"})
-    weight_decay: float = field(
-        default=0.05, metadata={"help": "AdamW weight decay (not on biases and norms)"}
-    )
-    warmup_steps: int = field(default=100, metadata={"help": "linear warmup steps before the cosine decay"})
-    max_grad_norm: float = field(
-        default=0.0, metadata={"help": "clip gradients to this norm; 0 = no clipping"}
-    )
-    seed: int = field(default=0, metadata={"help": "seed of initialisation, data order and sampling"})
-    num_workers: int = field(default=2, metadata={"help": "DataLoader worker processes per rank"})
-    shuffle_buffer: int = field(
-        default=1000, metadata={"help": "samples held by each reader's shuffle buffer"}
-    )
-    crop_scale_min: float = field(
-        default=1.0, metadata={"help": "random resized crop down to this area fraction; 1 = no crop"}
-    )
-    hflip: bool = field(
-        default=False, metadata={"help": "random horizontal flips (wrong for left/right captions)"}
-    )
-    precision: str = field(
-        default="auto",
-        metadata={
-            "help": "auto (bf16 on GPU, fp32 on CPU), bf16 or fp32",
-            "choices": ("auto", "bf16", "fp32"),
-        },
-    )
-    device: str = field(
-        default="auto", metadata={"help": "auto, cpu or cuda", "choices": ("auto", "cpu", "cuda")}
-    )
-    save_every: int = field(
-        default=500, metadata={"help": "write a checkpoint every N steps (and at the end)"}
-    )
-    resume: bool = field(default=True, metadata={"help": "continue from OUTPUT/checkpoint when it exists"})
-    resume_anyway: bool = field(
-        default=False,
-        metadata={
-            "help": "resume OUTPUT/checkpoint even when it was trained with other settings (they are "
-            "listed); the new values apply from the checkpoint's step on"
-        },
-    )
-    stop_at: int = field(
-        default=0, metadata={"help": "stop after this step as if interrupted (0 = run to the end)"}
-    )
-    record_keys: bool = field(
-        default=False,
-        metadata={"help": "write the keys each rank trained on and its own last losses (for tests)"},
-    )
-
-
-@dataclass
-class Task:
-    """What the loop trains: a module whose forward(batch) returns {"loss": ..., other losses...}."""
-
-    name: str
-    model: nn.Module
-    transform: ImageTransform
-    collate: Callable
-    # Writes the finished model (transformers format) into a directory.
-    export: Callable[[nn.Module, Path], None]
-    # Optional reader in place of ParquetImageText: called as dataset(files, transform, seed=...,
-    # shuffle_buffer=..., batch_size=..., start_batch=...) and held to the same sharding, shuffle and resume
-    # contract (e.g. a ParquetImageText subclass for tables whose rows are not image-caption pairs).
-    dataset: Callable[..., IterableDataset] | None = None
-
-
-def setup_distributed(device: str) -> tuple[int, int, torch.device]:
-    """Join the torchrun process group when there is one; return (rank, world size, device)."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    use_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
-    target = torch.device("cuda", local_rank) if use_cuda else torch.device("cpu")
-    if use_cuda:
-        torch.cuda.set_device(target)
-    if world > 1 and not torch.distributed.is_initialized():
-        torch.distributed.init_process_group(backend="nccl" if use_cuda else "gloo")
-    rank = torch.distributed.get_rank() if world > 1 else 0
-    return rank, world, target
-
-
-def is_main() -> bool:
-    return not torch.distributed.is_initialized() or torch.distributed.get_rank() == 0
-
-
-def barrier() -> None:
-    if torch.distributed.is_initialized():
-        torch.distributed.barrier()
 
 
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
@@ -149,81 +44,6 @@ def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
         if p.requires_grad:
             (decay if p.ndim >= 2 else no_decay).append(p)
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-
-
-def _rng_state() -> dict:
-    state = {"python": _to_lists(random.getstate()), "torch": torch.get_rng_state()}
-    if torch.cuda.is_available():
-        state["cuda"] = torch.cuda.get_rng_state_all()
-    return state
-
-
-def _to_lists(value):
-    return [_to_lists(v) for v in value] if isinstance(value, tuple | list) else value
-
-
-def _to_tuples(value):
-    return tuple(_to_tuples(v) for v in value) if isinstance(value, list) else value
-
-
-def _set_rng_state(state: dict) -> None:
-    random.setstate(_to_tuples(state["python"]))
-    torch.set_rng_state(state["torch"])
-    if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
-
-
-def save_checkpoint(
-    directory: Path,
-    model: nn.Module,
-    optimizer,
-    scheduler,
-    step: int,
-    rank: int,
-    settings: dict | None = None,
-) -> None:
-    """Write a checkpoint (with the run's settings when given); the directory is replaced only once it is
-    complete."""
-    partial = directory.with_name(directory.name + ".partial")
-    if rank == 0:
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-    barrier()
-    torch.save(_rng_state(), partial / f"rng_rank{rank}.pt")
-    if rank == 0:
-        state = {
-            k: v.detach().to("cpu", copy=True).contiguous() for k, v in _unwrap(model).state_dict().items()
-        }
-        save_file(state, partial / "model.safetensors")
-        trainer = {"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}
-        torch.save(trainer, partial / "trainer_state.pt")
-        if settings is not None:
-            resume_settings.write(partial, settings, step)
-    barrier()
-    if rank == 0:
-        shutil.rmtree(directory, ignore_errors=True)
-        partial.rename(directory)
-    barrier()
-
-
-def load_checkpoint(directory: Path, model: nn.Module, optimizer, scheduler, rank: int) -> int:
-    """Restore a checkpoint written by save_checkpoint; returns its step."""
-    try:
-        _unwrap(model).load_state_dict(load_file(directory / "model.safetensors"), strict=True)
-    except RuntimeError as error:  # only reachable with --resume_anyway and other model settings
-        first = str(error).strip().splitlines()[0]
-        raise ValueError(f"{directory} does not fit this model (other model settings?): {first}") from None
-    trainer = torch.load(directory / "trainer_state.pt", map_location="cpu", weights_only=True)
-    optimizer.load_state_dict(trainer["optimizer"])
-    scheduler.load_state_dict(trainer["scheduler"])
-    rng_file = directory / f"rng_rank{rank}.pt"
-    if rng_file.exists():
-        _set_rng_state(torch.load(rng_file, map_location="cpu", weights_only=True))
-    else:
-        log.warning(
-            "%s has no RNG state for rank %d (different world size?); continuing unseeded", directory, rank
-        )
-    return int(trainer["step"])
 
 
 def apply_schedule_settings(optimizer, scheduler, config: TrainConfig) -> None:
@@ -239,17 +59,6 @@ def apply_schedule_settings(optimizer, scheduler, config: TrainConfig) -> None:
     scheduler._last_lr = rates
 
 
-def mean_over_ranks(values: dict[str, float], device: torch.device) -> dict[str, float]:
-    """Each figure's mean over the torchrun ranks (every rank calls this, with the same names)."""
-    if not torch.distributed.is_initialized() or not values:
-        return values
-    names = sorted(values)
-    total = torch.tensor([values[name] for name in names], dtype=torch.float64, device=device)
-    torch.distributed.all_reduce(total)
-    world = torch.distributed.get_world_size()
-    return {name: value / world for name, value in zip(names, total.tolist(), strict=True)}
-
-
 def write_rank_losses(output: Path, rank: int, losses: dict[str, float]) -> None:
     """This rank's own last losses (with --record_keys, for tests of the all-reduced summary)."""
     (output / f"losses_rank{rank}.json").write_text(json.dumps(losses) + "\n")
@@ -262,18 +71,41 @@ def truncate_log(path: Path, step: int) -> None:
         path.write_text("".join(line for line in lines if json.loads(line)["step"] <= step))
 
 
-def _one_thread(_worker_id: int) -> None:
-    # Loader workers decode and resize; letting each also run multi-threaded torch ops oversubscribes the CPU.
-    torch.set_num_threads(1)
-
-
-def _unwrap(model: nn.Module) -> nn.Module:
-    return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
-
-
 def _autocast(device: torch.device, precision: str):
     use_bf16 = precision == "bf16" or (precision == "auto" and device.type == "cuda")
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16)
+
+
+def _to_device(part: combination.Part, device: torch.device, keys_file) -> combination.Part:
+    batch = dict(part.batch)
+    keys = batch.pop("keys", None)
+    if keys_file and keys:
+        keys_file.write("\n".join(keys) + "\n")
+    batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+    return combination.Part(batch, part.weight, part.source)
+
+
+def _batch_size(batch: dict) -> int:
+    return len(next(v for v in batch.values() if isinstance(v, torch.Tensor)))
+
+
+class _StepLosses:
+    """One optimiser step's figures: every loss the model returns, weighted by its part's factor and
+    averaged over the micro-steps ("loss" is the objective), plus each named dataset's mean loss."""
+
+    def __init__(self, grad_accum: int):
+        self.grad_accum = grad_accum
+        self.totals: dict[str, float] = {}
+        self.by_source: dict[str, list[float]] = {}
+
+    def add(self, part: combination.Part, losses: dict[str, float]) -> None:
+        for name, value in losses.items():
+            self.totals[name] = self.totals.get(name, 0.0) + part.weight * value / self.grad_accum
+        if part.source is not None:
+            self.by_source.setdefault(part.source, []).append(losses["loss"])
+
+    def record(self) -> dict[str, float]:
+        return {**self.totals, **{f"loss_{name}": sum(v) / len(v) for name, v in self.by_source.items()}}
 
 
 def train(
@@ -283,10 +115,13 @@ def train(
     world: int,
     device: torch.device,
     settings: dict | None = None,
+    source=None,
 ) -> dict:
-    """Run (or resume) training; rank 0 exports the model to config.output. Returns the summary, whose
-    losses are the last step's mean over ranks. `settings` (models.training.resume_settings.run_settings) are
-    recorded in each checkpoint."""
+    """Run (or resume) training on `source` (models.training.sources; by default --data as one dataset);
+    rank 0 exports the model to config.output. Returns the summary, whose losses are the last step's mean
+    over ranks. `settings` (models.training.resume_settings.run_settings) are recorded in each
+    checkpoint."""
+    source = source or SingleDataset()
     output = Path(config.output)
     checkpoint_dir = output / CHECKPOINT
     model = task.model.to(device)
@@ -296,76 +131,53 @@ def train(
     torch.manual_seed(config.seed + 1000 * rank)
     random.seed(config.seed + 1000 * rank)
     step = 0
-    if config.resume and (checkpoint_dir / "trainer_state.pt").exists():
+    if config.resume and has_checkpoint(checkpoint_dir):
         step = load_checkpoint(checkpoint_dir, model, optimizer, scheduler, rank)
         apply_schedule_settings(optimizer, scheduler, config)
         if is_main():
             log.info("resumed from %s at step %d", checkpoint_dir, step)
+    output.mkdir(parents=True, exist_ok=True)
     if is_main():
         # Log lines after the starting step (written before an interruption, or by a run started over) go.
         truncate_log(output / LOG_FILE, step)
-    if world > 1:
-        # Buffers stay each rank's own: the momentum queues are filled from every rank in step already.
-        model = nn.parallel.DistributedDataParallel(
-            model, device_ids=[device.index] if device.type == "cuda" else None, broadcast_buffers=False
-        )
+    model = wrap(model, world, device)
+    plans = source.plans(task, config, step)
 
-    dataset = (task.dataset or ParquetImageText)(
-        expand(config.data),
-        task.transform,
-        seed=config.seed,
-        shuffle_buffer=config.shuffle_buffer,
-        batch_size=config.batch_size,
-        start_batch=step * config.grad_accum,
-    )
-    loader = DataLoader(
-        dataset,
-        batch_size=config.batch_size,
-        collate_fn=task.collate,
-        num_workers=config.num_workers,
-        worker_init_fn=_one_thread,
-        # Its own generator: starting workers must not draw from the global RNG that resume restores.
-        generator=torch.Generator().manual_seed(config.seed),
-    )
-    batches = iter(loader)
     keys_file = (output / f"keys_rank{rank}.txt").open("a") if config.record_keys else None
     log_file = (output / LOG_FILE).open("a") if is_main() else None
     end = min(config.max_steps, config.stop_at) if config.stop_at else config.max_steps
     progress = tqdm(total=config.max_steps, initial=step, desc=f"train {task.name}", disable=not is_main())
-    samples_per_step = config.batch_size * config.grad_accum * world
-    started, first_step = time.perf_counter(), step
+    started, first_step, samples = time.perf_counter(), step, 0
+    own: dict[str, float] = {}
     last: dict[str, float] = {}
     model.train()
     while step < end:
-        totals: dict[str, float] = {}
+        losses = _StepLosses(config.grad_accum)
         for micro in range(config.grad_accum):
-            batch = next(batches)
-            if keys_file:
-                keys_file.write("\n".join(batch.pop("keys")) + "\n")
-            else:
-                batch.pop("keys", None)
-            batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-            sync = micro == config.grad_accum - 1 or world == 1
-            context = model.no_sync() if not sync else nullcontext()
-            with context, _autocast(device, config.precision):
-                losses = model(batch)
-                (losses["loss"] / config.grad_accum).backward()
-            for name, value in losses.items():
-                totals[name] = totals.get(name, 0.0) + float(value.detach()) / config.grad_accum
+            parts = [_to_device(part, device, keys_file) for part in next(plans)]
+            # Under DDP the gradients are synchronised once per optimiser step, on its last part.
+            with _autocast(device, config.precision):
+                part_losses = combination.backward_parts(
+                    model, parts, scale=1 / config.grad_accum, sync=micro == config.grad_accum - 1
+                )
+            for part, values in zip(parts, part_losses, strict=True):
+                losses.add(part, values)
+                samples += _batch_size(part.batch) * world
         if config.max_grad_norm > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
+        if task.after_optimizer_step:
+            task.after_optimizer_step(unwrap(model))
         step += 1
-        own, totals = totals, mean_over_ranks(totals, device)
-        last = totals
-        elapsed = time.perf_counter() - started
-        rate = (step - first_step) * samples_per_step / max(elapsed, 1e-9)
+        own = losses.record()
+        last = mean_over_ranks(own, device)
+        rate = samples / max(time.perf_counter() - started, 1e-9)
         progress.update(1)
-        progress.set_postfix(loss=f"{totals['loss']:.4f}", samples_per_s=f"{rate:.1f}")
+        progress.set_postfix(loss=f"{last['loss']:.4f}", samples_per_s=f"{rate:.1f}")
         if log_file:
-            log_file.write(json.dumps({"step": step, "lr": scheduler.get_last_lr()[0], **totals}) + "\n")
+            log_file.write(json.dumps({"step": step, "lr": scheduler.get_last_lr()[0], **last}) + "\n")
             log_file.flush()
         if step % config.save_every == 0 or step == end:
             save_checkpoint(checkpoint_dir, model, optimizer, scheduler, step, rank, settings)
@@ -377,20 +189,21 @@ def train(
         write_rank_losses(output, rank, own)
     finished = step >= config.max_steps
     if finished and is_main():
-        task.export(_unwrap(model), output)
+        task.export(unwrap(model), output)
     barrier()
     elapsed = time.perf_counter() - started
-    summary = {
+    return {
         "task": task.name,
+        **source.describe(),
         "steps": step,
         "finished": finished,
         "loss": round(last["loss"], 4) if last else None,
         **{k: round(v, 4) for k, v in last.items() if k != "loss"},
-        "samples_per_s": round((step - first_step) * samples_per_step / max(elapsed, 1e-9), 2),
+        "samples": samples,
+        "samples_per_s": round(samples / max(elapsed, 1e-9), 2),
         "world_size": world,
         "output": str(output),
     }
-    return summary
 
 
 def run_config_dump(output: Path, **configs) -> None:
@@ -406,7 +219,7 @@ def check_resume(config: TrainConfig, settings: dict) -> None:
     (models.training.resume_settings; --resume_anyway overrides). Nothing to check when there is no
     checkpoint."""
     checkpoint = Path(config.output) / CHECKPOINT
-    if config.resume and (checkpoint / "trainer_state.pt").exists():
+    if config.resume and has_checkpoint(checkpoint):
         resume_settings.check_resume(checkpoint, settings, config.max_steps, config.resume_anyway)
 
 
@@ -431,6 +244,7 @@ __all__ = [
     "check_resume",
     "is_main",
     "mean_over_ranks",
+    "param_groups",
     "run_training",
     "setup_distributed",
     "train",

@@ -26,7 +26,7 @@ WORLD_SIZE_LABEL = "world size (torchrun processes)"
 # - device: the hardware the run continues on;
 # - export_dtype: only how the final model is written.
 # Not in the list, on purpose: num_workers and the torchrun world size decide which rows each data reader
-# gets (models.training.parquet_data), so changing them makes the resumed data order differ from the
+# gets (models.training.data), so changing them makes the resumed data order differ from the
 # checkpoint's.
 CHANGEABLE_ON_RESUME = frozenset(
     {"max_steps", "stop_at", "save_every", "record_keys", "resume", "resume_anyway", "output", "device"}

@@ -10,7 +10,8 @@ from PIL import Image
 from transformers import BlipImageProcessorPil, CLIPImageProcessorPil
 
 from models.clip import image_processor_for
-from models.training.parquet_data import ImageTransform, LeanPreprocess, decode_image
+from models.training.data import decode_image
+from models.training.transforms import ImageTransform, LeanPreprocess
 
 
 def photo(width: int, height: int, mode: str, seed: int = 0) -> Image.Image:

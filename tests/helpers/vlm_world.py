@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 import schemas
-from models.training.parquet_data import ParquetImageText
+from models.training.data import ParquetImageText
 
 
 def held_out_samples(world: Path, transform, count: int = 64) -> list[dict]:

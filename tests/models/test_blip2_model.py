@@ -7,12 +7,12 @@ from transformers import Blip2ForConditionalGeneration, Blip2ForImageTextRetriev
 
 from models.blip.collate import BlipCollator
 from models.blip.losses import sample_hard_negatives
-from models.blip.tokenizer import train_wordpiece
 from models.blip2.checkpoint import save_stage1, save_stage2
 from models.blip2.masks import attention_mask
 from models.blip2.presets import blip2_config
 from models.blip2.stage1 import Blip2Stage1
 from models.blip2.stage2 import Blip2Stage2, Stage2Collator
+from models.common.tokenizer import train_wordpiece
 from models.lm.model import IMAGE_TOKEN, build_causal_lm, train_causal_tokenizer
 from models.training.loop import param_groups
 

@@ -17,8 +17,8 @@ from models import pretrain
 from models.blip.collate import BlipCollator
 from models.blip2.checkpoint import load_stage1
 from models.blip2.stage2 import Stage2Collator
-from models.flamingo.model import caption_loss
-from models.training.parquet_data import ImageTransform
+from models.common.losses import caption_loss
+from models.training.transforms import ImageTransform
 from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, shuffled
 
 COMMON = ["--num_workers", "0", "--save_every", "1000", "--shuffle_buffer", "200", "--warmup_steps", "5"]

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from models.training.parquet_data import ParquetImageText, iter_texts
+from models.training.data import ParquetImageText, iter_texts
 from schemas import expand
 from tests.helpers.blip_data import write_curated, write_pairs
 

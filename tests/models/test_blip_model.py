@@ -12,7 +12,7 @@ from transformers import (
 
 from models.blip import checkpoint, conventions, losses
 from models.blip.model import BlipObjectiveConfig
-from models.blip.tokenizer import train_wordpiece
+from models.common.tokenizer import train_wordpiece
 from tests.helpers.blip_data import pair_rows
 from tests.helpers.blip_pretraining import batch, tiny_model
 

@@ -9,7 +9,7 @@ import torch
 from transformers import BlipImageProcessorPil, BlipProcessor
 
 from models.blip import conventions
-from models.blip.tokenizer import train_wordpiece
+from models.common.tokenizer import train_wordpiece
 from tests.helpers.blip_data import pair_rows
 from tests.helpers.blip_pretraining import batch, tiny_model
 from tests.helpers.gloo_ranks import exit_rank, init_rank, run_ranks

@@ -3,7 +3,7 @@
 from transformers import AutoTokenizer
 
 from models.blip import conventions
-from models.blip.tokenizer import train_wordpiece
+from models.common.tokenizer import train_wordpiece
 
 TEXTS = ["A red circle on the left.", "two blue squares at the top", "a small green triangle"] * 3
 

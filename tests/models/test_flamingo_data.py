@@ -16,7 +16,7 @@ from models.flamingo.data import FlamingoCollator, ParquetInterleaved, iter_flam
 from models.flamingo.gated_xattn import media_time
 from models.flamingo.tokens import IGNORE_INDEX
 from models.flamingo.vision import ClipVisionEncoder
-from models.training.parquet_data import ImageTransform
+from models.training.transforms import ImageTransform
 from tests.helpers.flamingo_tiny import tiny_flamingo
 from tests.helpers.images import png_bytes
 

@@ -6,9 +6,9 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, GPT2Config, LlamaConfig
 
+from models.common.losses import caption_loss
 from models.flamingo.data import FlamingoCollator
 from models.flamingo.gated_xattn import media_time
-from models.flamingo.model import caption_loss
 from models.flamingo.resampler import PerceiverResampler
 from models.flamingo.tokens import labels_for, sequence_text
 from models.training.loop import param_groups

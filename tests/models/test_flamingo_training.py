@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from models import pretrain
+from models.common.losses import caption_loss
 from models.flamingo.checkpoint import load_flamingo
 from models.flamingo.data import FlamingoCollator
 from models.flamingo.generate import generate
-from models.flamingo.model import caption_loss
-from models.training.parquet_data import ImageTransform
+from models.training.transforms import ImageTransform
 from tests.helpers.vlm_world import first_and_last_losses, held_out_samples, shuffled
 
 COMMON = ["--num_workers", "0", "--save_every", "1000", "--shuffle_buffer", "200", "--warmup_steps", "5"]

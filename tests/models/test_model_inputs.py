@@ -4,7 +4,8 @@ from pathlib import Path
 
 import schemas
 from models import pretrain
-from models.training.parquet_data import ImageTransform, ParquetImageText, iter_texts, table_schema
+from models.training.data import ParquetImageText, iter_texts, table_schema
+from models.training.transforms import ImageTransform
 from schemas.image_text import ImageTextColumns
 from tests.helpers.capfilt_tiny import tiny_processor
 

@@ -1,4 +1,5 @@
 """A small WordPiece vocabulary for the demo world, saved as a transformers BERT tokenizer with BLIP's tokens.
+Shared by BLIP, CLIP and BLIP-2 (their text towers all start from BLIP's BERT vocabulary).
 
 BLIP uses bert-base-uncased plus two tokens: [DEC] (the tokenizer's bos_token, first token of the decoder)
 and [ENC] (an additional special token, first token of the text encoder when it attends to the image).
