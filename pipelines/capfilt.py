@@ -307,7 +307,7 @@ def run(argv: list[str] | None = None) -> dict:
             summary = json.loads(handle.read())
         summary["seconds"] = round(seconds, 2)
         summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
-        steps.write_text(stats_path, json.dumps(summary, indent=2) + "\n")
+        schemas.publish_file(stats_path, json.dumps(summary, indent=2) + "\n")
         steps.add_seconds_to_report(output.staging_url, seconds)
         with interrupts.deferred():
             output.commit()

@@ -18,7 +18,7 @@ from capfilt.curate.rows import Curator
 from capfilt.curate.stats import Stats
 from capfilt.readers import read_file
 from capfilt.world.corpus import web_labels
-from schemas import Reject
+from schemas import Reject, publish_file
 
 REJECTS = "rejects"
 DROPPED = "dropped"
@@ -179,11 +179,6 @@ def sample_entry(row: dict, image_kept: bool) -> tuple:
     return ("kept" if image_kept else "dropped", (rank, row, image_kept))
 
 
-def write_text(path: str, text: str) -> None:
-    with FileSystems.create(path, mime_type="text/plain") as handle:
-        handle.write(text.encode())
-
-
 def write_summary(
     summary: dict, samples: list, staging: str, run: dict, input_rows: int = 0, total: int = 24
 ) -> None:
@@ -192,7 +187,7 @@ def write_summary(
     `input_rows` is what the readers yielded; `accounted` says whether curated + rejects add up to it. The
     report shows up to `total` samples, half kept and half dropped images when there are enough."""
     summary = {**summary, **accounting(input_rows, summary["curated"], summary["rejects"])}
-    write_text(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
+    publish_file(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
     ordered = sorted(samples, key=lambda entry: entry[0])  # by rank: the same pick whatever the runner
     kept, dropped = report.pick_samples(
         [row for _, row, image_kept in ordered if image_kept],
@@ -200,7 +195,7 @@ def write_summary(
         total,
     )
     picked = [(row, True) for row in kept] + [(row, False) for row in dropped]
-    write_text(f"{staging}/report.html", report.render(summary, picked, run))
+    publish_file(f"{staging}/report.html", report.render(summary, picked, run))
 
 
 def add_seconds_to_report(staging: str, seconds: float) -> None:
@@ -208,4 +203,4 @@ def add_seconds_to_report(staging: str, seconds: float) -> None:
     path = FileSystems.join(staging, "report.html")
     with FileSystems.open(path) as handle:
         page = handle.read().decode()
-    write_text(path, report_summary.with_seconds(page, seconds))
+    publish_file(path, report_summary.with_seconds(page, seconds))

@@ -25,7 +25,6 @@ import zlib
 logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
 
 import apache_beam as beam
-import fsspec
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
 from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
@@ -51,7 +50,7 @@ from pipelines.common.job_output import JobOutput
 from pipelines.common.outcome import EXIT_USAGE, RunCheckFailed, check_run
 from pipelines.common.unique_keys import KeyRenames, with_key
 from pipelines.ingest_options import IngestOptions, ingest_config
-from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, write_table
+from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, publish_file, write_table
 
 LOG = logging.getLogger("pipelines.ingest")
 PROG = "python -m pipelines.ingest"
@@ -319,9 +318,8 @@ class Finalise(beam.DoFn):
             sizes=sizes[0] if sizes else None,
         )
         page = ingest_report.render(stats, samples, dict(examples), self.run)
-        fs, root = fsspec.core.url_to_fs(self.staging)
-        fs.pipe_file(f"{root}/report.html", page.encode())
-        fs.pipe_file(f"{root}/stats.json", (json.dumps(stats, indent=2) + "\n").encode())
+        publish_file(f"{self.staging}/report.html", page)
+        publish_file(f"{self.staging}/stats.json", json.dumps(stats, indent=2) + "\n")
         yield stats
 
 

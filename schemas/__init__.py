@@ -17,6 +17,7 @@ from schemas.io import (
 )
 from schemas.labels import LABELS, WORLD_OBJECT
 from schemas.pairs import PAIRS
+from schemas.publish import building_folder, publish_file, replace_folder
 from schemas.rejects import REJECTS, Reject
 from schemas.validate import SchemaError, check_schema, conform
 
@@ -34,14 +35,17 @@ __all__ = [
     "WORLD_OBJECT",
     "Reject",
     "SchemaError",
+    "building_folder",
     "check_schema",
     "conform",
     "expand",
     "iter_batches",
     "iter_records",
     "open_table",
+    "publish_file",
     "read_schema",
     "read_table",
+    "replace_folder",
     "schema_name",
     "schema_version",
     "to_table",

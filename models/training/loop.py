@@ -34,6 +34,7 @@ from models.common.cli import dataclass_from_args
 from models.training import resume_settings
 from models.training.parquet_data import Augmentation, ImageTransform, ParquetImageText
 from schemas import expand
+from schemas.publish import IN_PROGRESS_SUFFIX, replace_folder
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def save_checkpoint(
 ) -> None:
     """Write a checkpoint (with the run's settings when given); the directory is replaced only once it is
     complete."""
-    partial = directory.with_name(directory.name + ".partial")
+    partial = directory.with_name(directory.name + IN_PROGRESS_SUFFIX)  # one name all ranks agree on
     if rank == 0:
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
@@ -201,8 +202,7 @@ def save_checkpoint(
             resume_settings.write(partial, settings, step)
     barrier()
     if rank == 0:
-        shutil.rmtree(directory, ignore_errors=True)
-        partial.rename(directory)
+        replace_folder(partial, directory)
     barrier()
 
 
