@@ -9,7 +9,7 @@ import sys
 import time
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
+import fsspec
 
 from capfilt.accounting import accounting
 from capfilt.curate import report, report_summary
@@ -18,9 +18,10 @@ from capfilt.curate.rows import Curator
 from capfilt.curate.stats import Stats
 from capfilt.readers import read_file
 from capfilt.world.corpus import web_labels
+from pipelines.common.rejects import record_or_reject
 from schemas import Reject, publish_file
 
-REJECTS = "rejects"
+NAMESPACE = "capfilt"
 DROPPED = "dropped"
 INPUT_ROWS = "input_rows"
 
@@ -44,7 +45,7 @@ class ReadFile(beam.DoFn):
 
 def tag_rejects(item):
     """After UniqueKeys: records go on, read Rejects to REJECTS."""
-    return beam.pvalue.TaggedOutput(REJECTS, item) if isinstance(item, Reject) else item
+    return record_or_reject(item, NAMESPACE)
 
 
 class Prepare(beam.DoFn):
@@ -54,8 +55,7 @@ class Prepare(beam.DoFn):
         self.run_seed = run_seed
 
     def process(self, record: dict):
-        prepared = prepare(record, self.run_seed)
-        yield beam.pvalue.TaggedOutput(REJECTS, prepared) if isinstance(prepared, Reject) else prepared
+        yield record_or_reject(prepare(record, self.run_seed), NAMESPACE)
 
 
 def with_captions(result) -> Item:
@@ -200,7 +200,7 @@ def write_summary(
 
 def add_seconds_to_report(staging: str, seconds: float) -> None:
     """Fill the run's time into report.html once the pipeline has finished."""
-    path = FileSystems.join(staging, "report.html")
-    with FileSystems.open(path) as handle:
+    path = f"{staging}/report.html"
+    with fsspec.open(path, "rb") as handle:
         page = handle.read().decode()
     publish_file(path, report_summary.with_seconds(page, seconds))

@@ -29,7 +29,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
 from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 
-from capfilt.flags import StrictArgumentParser, report_error
+from capfilt.flags import StrictArgumentParser
 from capfilt.ingest import dedup
 from capfilt.ingest import report as ingest_report
 from capfilt.ingest.fetch import Fetcher
@@ -44,10 +44,14 @@ from capfilt.ingest.rows import (
     read_candidates,
 )
 from capfilt.ingest.stats import ImageSizes, build_stats, kept_name, summary_line
-from pipelines.common import interrupt, options
+from pipelines.common import options
 from pipelines.common.interrupt import Interrupts
 from pipelines.common.job_output import JobOutput
-from pipelines.common.outcome import EXIT_USAGE, RunCheckFailed, check_run
+from pipelines.common.outcome import check_run, exit_status
+from pipelines.common.rejects import REJECTS as REJECT
+from pipelines.common.rejects import record_or_reject
+from pipelines.common.runner import new_pipeline, pipeline_options
+from pipelines.common.summary import announce, say_summary
 from pipelines.common.unique_keys import KeyRenames, with_key
 from pipelines.ingest_options import IngestOptions, ingest_config
 from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, publish_file, write_table
@@ -55,7 +59,6 @@ from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, publish_file, wr
 LOG = logging.getLogger("pipelines.ingest")
 PROG = "python -m pipelines.ingest"
 JOB = "pipelines.ingest"
-REJECT = "rejects"
 NAMESPACE = "ingest"
 # The output folders of each mode, and the files written last (stats.json, the last, marks completion).
 DOWNLOAD_DIRECTORIES = ["pairs", "rejects"]
@@ -69,8 +72,8 @@ EXAMPLES_PER_REASON = 3
 
 
 def _reject(reject: Reject) -> TaggedOutput:
-    Metrics.counter(NAMESPACE, f"rejected.{reject.stage}.{reject.reason}").inc()
-    return TaggedOutput(REJECT, reject)
+    """A Reject of this job, to the shared REJECTS tag (pipelines/common/rejects.py)."""
+    return record_or_reject(reject, NAMESPACE)
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -171,11 +174,8 @@ class DownloadShard(beam.DoFn):
     def process(self, batch):
         started, ok = time.monotonic(), 0
         for result in download_shard(batch, self.fetcher, self.config.normalize, self.config.thread_count):
-            if isinstance(result, Reject):
-                yield _reject(result)
-            else:
-                ok += 1
-                yield result
+            ok += not isinstance(result, Reject)
+            yield record_or_reject(result, NAMESPACE)
         Metrics.counter(NAMESPACE, "downloaded").inc(ok)
         LOG.info("downloaded shard: %d/%d images in %.1fs", ok, len(batch), time.monotonic() - started)
 
@@ -185,8 +185,7 @@ class NormaliseDownloaded(beam.DoFn):
         self.config = config
 
     def process(self, record):
-        result = normalise_downloaded(record, self.config.normalize)
-        yield _reject(result) if isinstance(result, Reject) else result
+        yield record_or_reject(normalise_downloaded(record, self.config.normalize), NAMESPACE)
 
 
 def _exact_losers(group):
@@ -472,23 +471,12 @@ def build(
     )
 
 
-def _runner(options: PipelineOptions):
-    """The DirectRunner would first try Prism (a binary it downloads); locally we go straight to the
-    FnApiRunner the DirectRunner falls back to, which honours --direct_num_workers/--direct_running_mode."""
-    name = options.view_as(StandardOptions).runner
-    if name in (None, "DirectRunner", "direct"):
-        from apache_beam.runners.portability.fn_api_runner import FnApiRunner
-
-        return FnApiRunner()
-    return name
-
-
 def parse_args(argv: list[str]) -> tuple[StrictArgumentParser, PipelineOptions]:
     """The parser (for error lines) and the options; an unknown or misspelt flag exits here with status 2."""
     parser = options.new_parser(__doc__, PROG)
     IngestOptions._add_argparse_args(parser)
     options.split_beam_args(parser, argv)
-    return parser, PipelineOptions(argv)
+    return parser, pipeline_options(PipelineOptions(argv))
 
 
 def check_extractable(files: list[str], config: IngestConfig) -> None:
@@ -537,40 +525,26 @@ def run(argv: list[str] | None = None) -> dict | None:
     runner = beam_options.view_as(StandardOptions).runner
     with output, Interrupts("ingest", output.interrupted, runner) as interrupts:
         output.open(files)
-        print(
-            f"ingest: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",
-            file=sys.stderr,
-            flush=True,
-        )
+        announce("ingest", files, output)
         started, run_info = time.time(), run_summary(ingest, files, output.url)
 
         def run_pipeline() -> None:
-            with beam.Pipeline(runner=_runner(beam_options), options=beam_options) as pipeline:
+            with new_pipeline(beam_options) as pipeline:
                 build(pipeline, files, output.staging_url, config, ingest, started, run_info)
 
         interrupts.run(run_pipeline)
         stats = output.location.read_json(f"{output.staging}/stats.json")
         with interrupts.deferred():
             output.commit()
-    print(summary_line(stats), flush=True)
-    check_run("ingest", output.url, stats, kept_name=kept_name(stats), allow_empty=ingest.allow_empty_output)
+    kept = kept_name(stats)
+    say_summary(summary_line(stats, output.url), stats["seconds"], stats[f"{kept}_per_second"], kept)
+    check_run("ingest", output.url, stats, kept_name=kept, allow_empty=ingest.allow_empty_output)
     return stats
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    try:
-        run(sys.argv[1:])
-    except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # the output checks' too
-        report_error(PROG, error)
-        return EXIT_USAGE
-    except RunCheckFailed as failed:
-        print(failed, file=sys.stderr)
-        return failed.exit_code
-    except KeyboardInterrupt:  # before the run's own handler is in place
-        print(interrupt.BEFORE_START.format(job="ingest"), file=sys.stderr)
-        return interrupt.EXIT_SIGINT
-    return 0
+    return exit_status(PROG, "ingest", run, sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":
