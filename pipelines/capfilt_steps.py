@@ -19,7 +19,7 @@ from capfilt.curate.stats import Stats
 from capfilt.readers import read_file
 from capfilt.world.corpus import web_labels
 from pipelines.common.rejects import record_or_reject
-from schemas import Reject, publish_file
+from schemas import CAPTIONS, KEY, SYNTHETIC, URL, WEB_KEPT, WEB_SCORE, Reject, publish_file
 
 NAMESPACE = "capfilt"
 DROPPED = "dropped"
@@ -76,7 +76,7 @@ def model_failures(dead_letter, stage_reason: str):
     batch, (error_type, error_repr, _) = dead_letter
     for item in batch:
         detail = f"{getattr(error_type, '__name__', error_type)}: {error_repr}"[:500]
-        yield Reject(item.key, item.record.get("url"), "model", stage_reason, detail)
+        yield Reject(item.key, item.record.get(URL), "model", stage_reason, detail)
 
 
 class Curate(beam.DoFn):
@@ -123,14 +123,14 @@ class Progress(beam.DoFn):
 def scored_event(row: dict, image_kept: bool) -> tuple:
     """What the statistics need from a scored row (no image bytes, so combining stays cheap)."""
     light = {
-        "key": row["key"],
-        "web_score": row["web_score"],
-        "web_kept": row["web_kept"],
+        KEY: row[KEY],
+        WEB_SCORE: row[WEB_SCORE],
+        WEB_KEPT: row[WEB_KEPT],
         "synthetic": [
             {"score": s["score"], "kept": s["kept"], "hit_max_length": s["hit_max_length"]}
-            for s in row["synthetic"]
+            for s in row[SYNTHETIC]
         ],
-        "captions": row["captions"],
+        CAPTIONS: row[CAPTIONS],
     }
     return ("scored", light, image_kept)
 
@@ -157,7 +157,7 @@ class StatsFn(beam.CombineFn):
     def add_input(self, stats: Stats, event: tuple):
         if event[0] == "scored":
             _, row, kept = event
-            stats.add_scored(row, kept, self.labels().get(row["key"]) if self.labels_path else None)
+            stats.add_scored(row, kept, self.labels().get(row[KEY]) if self.labels_path else None)
         else:
             stats.add_reject(event[1], event[2])
         return stats
@@ -175,7 +175,7 @@ class StatsFn(beam.CombineFn):
 def sample_entry(row: dict, image_kept: bool) -> tuple:
     """(category, (rank, row, kept)): a stable pseudo-random sample of kept and of dropped images, the same
     on every run."""
-    rank = hashlib.sha1(row["key"].encode()).hexdigest()
+    rank = hashlib.sha1(row[KEY].encode()).hexdigest()
     return ("kept" if image_kept else "dropped", (rank, row, image_kept))
 
 

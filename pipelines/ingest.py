@@ -54,7 +54,25 @@ from pipelines.common.runner import new_pipeline, pipeline_options
 from pipelines.common.summary import announce, say_summary
 from pipelines.common.unique_keys import KeyRenames, with_key
 from pipelines.ingest_options import IngestOptions, ingest_config
-from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, publish_file, write_table
+from schemas import (
+    CANDIDATES,
+    CAPTION,
+    CAPTION_BOILERPLATE,
+    HEIGHT,
+    IMAGE,
+    KEY,
+    PAGE_URL,
+    PAIRS,
+    PHASH,
+    REJECTS,
+    SHA256,
+    URL,
+    WIDTH,
+    Reject,
+    expand,
+    publish_file,
+    write_table,
+)
 
 LOG = logging.getLogger("pipelines.ingest")
 PROG = "python -m pipelines.ingest"
@@ -118,7 +136,7 @@ def url_group(origin, item) -> str:
     WebDataset shards), cannot collide on URL and is a group of its own."""
     if isinstance(item, Reject):
         return f"read:{origin[0]}:{origin[1]}"
-    return dedup.url_identity(item["url"]) if item.get("url") else f"no-url:{origin[0]}:{origin[1]}"
+    return dedup.url_identity(item[URL]) if item.get(URL) else f"no-url:{origin[0]}:{origin[1]}"
 
 
 class CleanText(beam.DoFn):
@@ -149,14 +167,14 @@ def keep_first_per_url(group):
     if len(records) <= 1:
         yield from records
         return
-    by_key = {r["key"]: r for r in records}
+    by_key = {r[KEY]: r for r in records}
     losers = {}
-    for loser, reason, winner in dedup.url_duplicates((r["key"], r.get("caption")) for r in records):
+    for loser, reason, winner in dedup.url_duplicates((r[KEY], r.get(CAPTION)) for r in records):
         losers[loser] = (reason, winner)
     for key, record in by_key.items():
         if key in losers:
             reason, winner = losers[key]
-            yield _reject(Reject(key, record.get("url"), "dedup", reason, f"same URL as {winner}"))
+            yield _reject(Reject(key, record.get(URL), "dedup", reason, f"same URL as {winner}"))
         else:
             yield record
 
@@ -226,12 +244,12 @@ class WritePairsShard(beam.DoFn):
         verdicts = dict(grouped["verdicts"])
         rows = []
         for record in grouped["pairs"]:
-            verdict = verdicts.get(record["key"])
+            verdict = verdicts.get(record[KEY])
             if verdict:
-                yield _reject(Reject(record["key"], record.get("url"), "dedup", *verdict))
+                yield _reject(Reject(record[KEY], record.get(URL), "dedup", *verdict))
             else:
                 rows.append({name: record.get(name) for name in PAIRS.names})
-        rows.sort(key=lambda row: row["key"])
+        rows.sort(key=lambda row: row[KEY])
         path = f"{self.staging}/pairs/{shard_name(index, shards)}"
         write_table(rows, PAIRS, path)
         Metrics.counter(NAMESPACE, "pairs_written").inc(len(rows))
@@ -250,7 +268,7 @@ class WriteCandidatesShard(beam.DoFn):
         index, grouped = element
         rows = sorted(
             ({name: record.get(name) for name in CANDIDATES.names} for record in grouped["rows"]),
-            key=lambda row: row["key"],
+            key=lambda row: row[KEY],
         )
         write_table(rows, CANDIDATES, f"{self.staging}/candidates/{shard_name(index, shards)}")
         yield (f"candidates/{shard_name(index, shards)}", len(rows))
@@ -262,7 +280,7 @@ class WriteRejectsShard(beam.DoFn):
 
     def process(self, element, shards: int):
         index, grouped = element
-        rows = sorted((r.as_row() for r in grouped["rejects"]), key=lambda r: (r["key"] or "", r["stage"]))
+        rows = sorted((r.as_row() for r in grouped["rejects"]), key=lambda r: (r[KEY] or "", r["stage"]))
         write_table(rows, REJECTS, f"{self.staging}/rejects/{shard_name(index, shards)}")
         yield f"rejects/{shard_name(index, shards)}"
 
@@ -293,7 +311,7 @@ class SizesFn(beam.CombineFn):
 
 def _sample_row(record: dict) -> dict:
     """What report.html shows of a kept row (a pair keeps its image bytes for the thumbnail)."""
-    names = ("key", "url", "caption", "page_url", "caption_boilerplate", "width", "height", "image")
+    names = (KEY, URL, CAPTION, PAGE_URL, CAPTION_BOILERPLATE, WIDTH, HEIGHT, IMAGE)
     return {name: record.get(name) for name in names}
 
 
@@ -332,7 +350,7 @@ def _shards_of(rows, per_shard: int, label: str):
 def download_and_write(unique_rows, config: IngestConfig, options, staging: str):
     """Download, normalise, drop duplicate images, write pairs/: (rejects, files written, pairs kept)."""
     have_image, to_fetch = unique_rows | "HasImage" >> beam.Partition(
-        lambda r, _: 0 if r.get("image") else 1, 2
+        lambda r, _: 0 if r.get(IMAGE) else 1, 2
     )
     normalised = have_image | "Normalise" >> beam.ParDo(NormaliseDownloaded(config)).with_outputs(
         REJECT, main="pairs"
@@ -345,7 +363,7 @@ def download_and_write(unique_rows, config: IngestConfig, options, staging: str)
     pairs = (normalised.pairs, downloaded.pairs) | "AllPairs" >> beam.Flatten()
 
     # Duplicate images, run-wide: only keys and hashes travel through these groupings, never image bytes.
-    slim = pairs | "Hashes" >> beam.Map(lambda r: (r["key"], r["sha256"], r["phash"]))
+    slim = pairs | "Hashes" >> beam.Map(lambda r: (r[KEY], r[SHA256], r[PHASH]))
     exact = (
         slim
         | "BySha256" >> beam.Map(lambda s: (s[1], s[0]))
@@ -371,7 +389,7 @@ def download_and_write(unique_rows, config: IngestConfig, options, staging: str)
     pair_shards, every_pair_shard = _shards_of(pairs, options.rows_per_output_shard, "Pairs")
     written = (
         {
-            "pairs": pairs | "PairsToShard" >> beam.Map(lambda r, n: (shard_of(r["key"], n), r), pair_shards),
+            "pairs": pairs | "PairsToShard" >> beam.Map(lambda r, n: (shard_of(r[KEY], n), r), pair_shards),
             "verdicts": verdicts
             | "VerdictToShard" >> beam.Map(lambda v, n: (shard_of(v[0], n), v), pair_shards),
             "shard": every_pair_shard,
@@ -390,7 +408,7 @@ def write_candidates(unique_rows, options, staging: str):
     return (
         {
             "rows": unique_rows
-            | "CandidatesToShard" >> beam.Map(lambda r, n: (shard_of(r["key"], n), r), shards),
+            | "CandidatesToShard" >> beam.Map(lambda r, n: (shard_of(r[KEY], n), r), shards),
             "shard": every_shard,
         }
         | "GroupCandidateShards" >> beam.CoGroupByKey()
@@ -443,14 +461,14 @@ def build(
         kept
         | "SampleRows" >> beam.Map(_sample_row)
         | "Samples"
-        >> beam.combiners.Top.Of(REPORT_SAMPLES, key=lambda row: sample_rank(row["key"]), reverse=True)
+        >> beam.combiners.Top.Of(REPORT_SAMPLES, key=lambda row: sample_rank(row[KEY]), reverse=True)
     )
     examples = (
         rejects
         | "ByReasonRow" >> beam.Map(lambda r: (f"{r.stage}/{r.reason}", r.as_row()))
         | "Examples"
         >> beam.combiners.Top.PerKey(
-            EXAMPLES_PER_REASON, key=lambda row: sample_rank(row["key"] or row["detail"]), reverse=True
+            EXAMPLES_PER_REASON, key=lambda row: sample_rank(row[KEY] or row["detail"]), reverse=True
         )
     )
     kept_kind = "candidates" if options.no_download else "pairs"

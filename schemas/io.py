@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas.arrow_files import SUFFIXES, ArrowIpcFile, is_arrow_ipc
+from schemas.common import KEY
 from schemas.folders import NOT_DATA, folder_files, is_staging_name
 from schemas.publish import publish_file
 from schemas.validate import SchemaError, check_schema, conform
@@ -121,7 +122,7 @@ def to_table(records: Iterable[dict], schema: pa.Schema) -> pa.Table:
     for row in rows:
         extra = set(row) - allowed
         if extra:
-            raise SchemaError(f"record {row.get('key')!r} has columns not in the schema: {sorted(extra)}")
+            raise SchemaError(f"record {row.get(KEY)!r} has columns not in the schema: {sorted(extra)}")
     return pa.Table.from_pylist(rows, schema=schema)
 
 
