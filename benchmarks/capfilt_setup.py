@@ -8,8 +8,6 @@ weights takes longer than some of the measurements.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -26,6 +24,7 @@ from capfilt.curate.prepare import decode_image
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.corpus import cache_root
 from models.blip.presets import blip_config
+from schemas.publish import building_folder
 
 # bert-base-uncased's layout: [PAD] 0, [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103, 30522 entries, then
 # BLIP's [DEC] and [ENC]. Real words come from the demo world so web texts tokenise to realistic lengths.
@@ -90,12 +89,8 @@ def checkpoints(preset: str, image_size: int) -> tuple[str, str]:
     for kind, seed in (("captioner", 0), ("filter", 1)):
         target = root / kind
         if not (target / "model.safetensors").exists() and not any(target.glob("model-*.safetensors")):
-            staging = Path(
-                tempfile.mkdtemp(prefix=f".{kind}-", dir=root.parent if root.parent.exists() else None)
-            )
-            save_checkpoint(kind, staging, preset, image_size, seed)
-            root.mkdir(parents=True, exist_ok=True)
-            os.replace(staging, target)
+            with building_folder(target) as staging:
+                save_checkpoint(kind, staging, preset, image_size, seed)
         paths.append(str(target))
     return paths[0], paths[1]
 

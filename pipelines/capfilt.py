@@ -15,7 +15,7 @@ from dataclasses import asdict
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.ml.inference.base import RunInference
-from apache_beam.options.pipeline_options import DirectOptions, StandardOptions, WorkerOptions
+from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
 
 import schemas
 from capfilt import readers
@@ -25,14 +25,16 @@ from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
 from capfilt.curate.engines.registry import engine_names
 from capfilt.curate.rows import dropped_reject
 from capfilt.curate.stats import summary_line
-from capfilt.flags import report_error
 from capfilt.world import corpus
 from pipelines import capfilt_steps as steps
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
-from pipelines.common import interrupt, options
+from pipelines.common import options
 from pipelines.common.interrupt import Interrupts
 from pipelines.common.job_output import JobOutput
-from pipelines.common.outcome import EXIT_USAGE, RunCheckFailed, check_run
+from pipelines.common.outcome import check_run, exit_status
+from pipelines.common.rejects import REJECTS
+from pipelines.common.runner import new_pipeline, pipeline_options
+from pipelines.common.summary import announce, say_summary
 from pipelines.common.unique_keys import UniqueKeys
 
 DESCRIPTION = """BLIP CapFilt on Apache Beam: caption every image, score the web text and every synthetic
@@ -136,12 +138,12 @@ def build(
     keyed = (
         read.items
         | "UniqueKeys" >> UniqueKeys("capfilt")
-        | "ReadRejects" >> beam.Map(steps.tag_rejects).with_outputs(steps.REJECTS, main="records")
+        | "ReadRejects" >> beam.Map(steps.tag_rejects).with_outputs(REJECTS, main="records")
     )
     records = keyed.records
     input_rows = read[steps.INPUT_ROWS] | "InputRows" >> beam.CombineGlobally(sum)
     prepared = records | "Prepare" >> beam.ParDo(steps.Prepare(config.seed)).with_outputs(
-        steps.REJECTS, main="items"
+        REJECTS, main="items"
     )
     captioned, captioner_dlq = (
         prepared.items
@@ -171,8 +173,8 @@ def build(
     )
     dropped_rejects = curated[steps.DROPPED] | "DroppedRejects" >> beam.Map(dropped_reject)
     rejects = (
-        keyed[steps.REJECTS],
-        prepared[steps.REJECTS],
+        keyed[REJECTS],
+        prepared[REJECTS],
         *model_rejects,
     ) | "EarlyRejects" >> beam.Flatten()
 
@@ -216,21 +218,6 @@ def build(
         input_rows=beam.pvalue.AsSingleton(input_rows),
         total=config.report_samples,
     )
-
-
-def pipeline_options(beam_options):
-    """Beam options with the local defaults this job wants (DirectRunner unless told otherwise)."""
-    standard = beam_options.view_as(StandardOptions)
-    if standard.runner is None:
-        standard.runner = "DirectRunner"
-    direct = beam_options.view_as(DirectOptions)
-    if direct.direct_running_mode is None:
-        direct.direct_running_mode = "in_memory"
-    worker = beam_options.view_as(WorkerOptions)
-    if standard.runner == "DirectRunner" and worker.default_sdk_harness_log_level is None:
-        # Local worker processes otherwise log every gRPC channel at INFO; errors still surface.
-        worker.default_sdk_harness_log_level = "ERROR"
-    return beam_options
 
 
 def usable_cores() -> int:
@@ -281,47 +268,31 @@ def run(argv: list[str] | None = None) -> dict:
     runner = beam_options.view_as(StandardOptions).runner
     with output, Interrupts("capfilt", output.interrupted, runner) as interrupts:
         output.open(files)
-        print(
-            f"capfilt: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",
-            file=sys.stderr,
-            flush=True,
-        )
+        announce("capfilt", files, output)
         config.torch_threads = local_torch_threads(config, beam_options)
         started = time.monotonic()
 
         def run_pipeline() -> None:
-            with beam.Pipeline(options=beam_options) as pipeline:
+            with new_pipeline(beam_options) as pipeline:
                 build(pipeline, config, files, labels, output.staging_url, names)
 
         interrupts.run(run_pipeline)
         seconds = time.monotonic() - started
-        stats_path = FileSystems.join(output.staging_url, "stats.json")
-        with FileSystems.open(stats_path) as handle:
-            summary = json.loads(handle.read())
+        stats_path = f"{output.staging_url}/stats.json"
+        summary = output.location.read_json(f"{output.staging}/stats.json")
         summary["seconds"] = round(seconds, 2)
         summary["records_per_second"] = round(summary["inputs"] / seconds, 3) if seconds else None
-        steps.write_text(stats_path, json.dumps(summary, indent=2) + "\n")
+        schemas.publish_file(stats_path, json.dumps(summary, indent=2) + "\n")
         steps.add_seconds_to_report(output.staging_url, seconds)
         with interrupts.deferred():
             output.commit()
-    print(summary_line(summary, output.url) + f" in {seconds:.1f}s", flush=True)
+    say_summary(summary_line(summary, output.url), seconds, summary["records_per_second"], "records")
     check_run("capfilt", output.url, summary, kept_name="curated", allow_empty=config.allow_empty_output)
     return summary
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(argv)
-    except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # CheckpointError, SchemaError too
-        report_error(PROG, error)
-        return EXIT_USAGE
-    except RunCheckFailed as failed:
-        print(failed, file=sys.stderr)
-        return failed.exit_code
-    except KeyboardInterrupt:  # before the run's own handler is in place (e.g. generating the demo world)
-        print(interrupt.BEFORE_START.format(job="capfilt"), file=sys.stderr)
-        return interrupt.EXIT_SIGINT
-    return 0
+    return exit_status(PROG, "capfilt", run, sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":

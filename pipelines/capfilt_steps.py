@@ -9,7 +9,7 @@ import sys
 import time
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
+import fsspec
 
 from capfilt.accounting import accounting
 from capfilt.curate import report, report_summary
@@ -18,9 +18,10 @@ from capfilt.curate.rows import Curator
 from capfilt.curate.stats import RejectEvent, ScoredEvent, Stats, StatsEvent
 from capfilt.readers import read_file
 from capfilt.world.corpus import web_labels
-from schemas import Reject
+from pipelines.common.rejects import record_or_reject
+from schemas import CAPTIONS, KEY, SYNTHETIC, URL, WEB_KEPT, WEB_SCORE, Reject, publish_file
 
-REJECTS = "rejects"
+NAMESPACE = "capfilt"
 DROPPED = "dropped"
 INPUT_ROWS = "input_rows"
 
@@ -44,7 +45,7 @@ class ReadFile(beam.DoFn):
 
 def tag_rejects(item):
     """After UniqueKeys: records go on, read Rejects to REJECTS."""
-    return beam.pvalue.TaggedOutput(REJECTS, item) if isinstance(item, Reject) else item
+    return record_or_reject(item, NAMESPACE)
 
 
 class Prepare(beam.DoFn):
@@ -54,8 +55,7 @@ class Prepare(beam.DoFn):
         self.run_seed = run_seed
 
     def process(self, record: dict):
-        prepared = prepare(record, self.run_seed)
-        yield beam.pvalue.TaggedOutput(REJECTS, prepared) if isinstance(prepared, Reject) else prepared
+        yield record_or_reject(prepare(record, self.run_seed), NAMESPACE)
 
 
 def with_captions(result) -> Item:
@@ -76,7 +76,7 @@ def model_failures(dead_letter, stage_reason: str):
     batch, (error_type, error_repr, _) = dead_letter
     for item in batch:
         detail = f"{getattr(error_type, '__name__', error_type)}: {error_repr}"[:500]
-        yield Reject(item.key, item.record.get("url"), "model", stage_reason, detail)
+        yield Reject(item.key, item.record.get(URL), "model", stage_reason, detail)
 
 
 class Curate(beam.DoFn):
@@ -123,14 +123,14 @@ class Progress(beam.DoFn):
 def scored_event(row: dict, image_kept: bool) -> ScoredEvent:
     """What the statistics need from a scored row (no image bytes, so combining stays cheap)."""
     light = {
-        "key": row["key"],
-        "web_score": row["web_score"],
-        "web_kept": row["web_kept"],
+        KEY: row[KEY],
+        WEB_SCORE: row[WEB_SCORE],
+        WEB_KEPT: row[WEB_KEPT],
         "synthetic": [
             {"score": s["score"], "kept": s["kept"], "hit_max_length": s["hit_max_length"]}
-            for s in row["synthetic"]
+            for s in row[SYNTHETIC]
         ],
-        "captions": row["captions"],
+        CAPTIONS: row[CAPTIONS],
     }
     return ScoredEvent(light, image_kept)
 
@@ -157,7 +157,7 @@ class StatsFn(beam.CombineFn):
     def add_input(self, stats: Stats, event: StatsEvent):
         label = None
         if isinstance(event, ScoredEvent) and self.labels_path:
-            label = self.labels().get(event.row["key"])
+            label = self.labels().get(event.row[KEY])
         stats.add(event, label)
         return stats
 
@@ -174,13 +174,8 @@ class StatsFn(beam.CombineFn):
 def sample_entry(row: dict, image_kept: bool) -> tuple:
     """(category, (rank, row, kept)): a stable pseudo-random sample of kept and of dropped images, the same
     on every run."""
-    rank = hashlib.sha1(row["key"].encode()).hexdigest()
+    rank = hashlib.sha1(row[KEY].encode()).hexdigest()
     return ("kept" if image_kept else "dropped", (rank, row, image_kept))
-
-
-def write_text(path: str, text: str) -> None:
-    with FileSystems.create(path, mime_type="text/plain") as handle:
-        handle.write(text.encode())
 
 
 def write_summary(
@@ -191,7 +186,7 @@ def write_summary(
     `input_rows` is what the readers yielded; `accounted` says whether curated + rejects add up to it. The
     report shows up to `total` samples, half kept and half dropped images when there are enough."""
     summary = {**summary, **accounting(input_rows, summary["curated"], summary["rejects"])}
-    write_text(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
+    publish_file(f"{staging}/stats.json", json.dumps({**summary, "settings": run}, indent=2) + "\n")
     ordered = sorted(samples, key=lambda entry: entry[0])  # by rank: the same pick whatever the runner
     kept, dropped = report.pick_samples(
         [row for _, row, image_kept in ordered if image_kept],
@@ -199,12 +194,12 @@ def write_summary(
         total,
     )
     picked = [(row, True) for row in kept] + [(row, False) for row in dropped]
-    write_text(f"{staging}/report.html", report.render(summary, picked, run))
+    publish_file(f"{staging}/report.html", report.render(summary, picked, run))
 
 
 def add_seconds_to_report(staging: str, seconds: float) -> None:
     """Fill the run's time into report.html once the pipeline has finished."""
-    path = FileSystems.join(staging, "report.html")
-    with FileSystems.open(path) as handle:
+    path = f"{staging}/report.html"
+    with fsspec.open(path, "rb") as handle:
         page = handle.read().decode()
-    write_text(path, report_summary.with_seconds(page, seconds))
+    publish_file(path, report_summary.with_seconds(page, seconds))

@@ -25,12 +25,11 @@ import zlib
 logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
 
 import apache_beam as beam
-import fsspec
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
 from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 
-from capfilt.flags import StrictArgumentParser, report_error
+from capfilt.flags import StrictArgumentParser
 from capfilt.ingest import dedup
 from capfilt.ingest import report as ingest_report
 from capfilt.ingest.fetch import Fetcher
@@ -45,18 +44,39 @@ from capfilt.ingest.rows import (
     read_candidates,
 )
 from capfilt.ingest.stats import ImageSizes, RejectCount, build_stats, kept_name, summary_line
-from pipelines.common import interrupt, options
+from pipelines.common import options
 from pipelines.common.interrupt import Interrupts
 from pipelines.common.job_output import JobOutput
-from pipelines.common.outcome import EXIT_USAGE, RunCheckFailed, check_run
+from pipelines.common.outcome import check_run, exit_status
+from pipelines.common.rejects import REJECTS as REJECT
+from pipelines.common.rejects import record_or_reject
+from pipelines.common.runner import new_pipeline, pipeline_options
+from pipelines.common.summary import announce, say_summary
 from pipelines.common.unique_keys import KeyRenames, with_key
 from pipelines.ingest_options import IngestOptions, ingest_config
-from schemas import CANDIDATES, PAIRS, REJECTS, Reject, expand, write_table
+from schemas import (
+    CANDIDATES,
+    CAPTION,
+    CAPTION_BOILERPLATE,
+    HEIGHT,
+    IMAGE,
+    KEY,
+    PAGE_URL,
+    PAIRS,
+    PHASH,
+    REJECTS,
+    SHA256,
+    URL,
+    WIDTH,
+    Reject,
+    expand,
+    publish_file,
+    write_table,
+)
 
 LOG = logging.getLogger("pipelines.ingest")
 PROG = "python -m pipelines.ingest"
 JOB = "pipelines.ingest"
-REJECT = "rejects"
 NAMESPACE = "ingest"
 # The output folders of each mode, and the files written last (stats.json, the last, marks completion).
 DOWNLOAD_DIRECTORIES = ["pairs", "rejects"]
@@ -70,8 +90,8 @@ EXAMPLES_PER_REASON = 3
 
 
 def _reject(reject: Reject) -> TaggedOutput:
-    Metrics.counter(NAMESPACE, f"rejected.{reject.stage}.{reject.reason}").inc()
-    return TaggedOutput(REJECT, reject)
+    """A Reject of this job, to the shared REJECTS tag (pipelines/common/rejects.py)."""
+    return record_or_reject(reject, NAMESPACE)
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -116,7 +136,7 @@ def url_group(origin, item) -> str:
     WebDataset shards), cannot collide on URL and is a group of its own."""
     if isinstance(item, Reject):
         return f"read:{origin[0]}:{origin[1]}"
-    return dedup.url_identity(item["url"]) if item.get("url") else f"no-url:{origin[0]}:{origin[1]}"
+    return dedup.url_identity(item[URL]) if item.get(URL) else f"no-url:{origin[0]}:{origin[1]}"
 
 
 class CleanText(beam.DoFn):
@@ -147,11 +167,11 @@ def keep_first_per_url(group):
     if len(records) <= 1:
         yield from records
         return
-    by_key = {r["key"]: r for r in records}
-    losers = {d.loser: d for d in dedup.url_duplicates((r["key"], r.get("caption")) for r in records)}
+    by_key = {r[KEY]: r for r in records}
+    losers = {d.loser: d for d in dedup.url_duplicates((r[KEY], r.get(CAPTION)) for r in records)}
     for key, record in by_key.items():
         if key in losers:
-            yield _reject(Reject(key, record.get("url"), "dedup", losers[key].reason, losers[key].detail()))
+            yield _reject(Reject(key, record.get(URL), "dedup", losers[key].reason, losers[key].detail()))
         else:
             yield record
 
@@ -169,11 +189,8 @@ class DownloadShard(beam.DoFn):
     def process(self, batch):
         started, ok = time.monotonic(), 0
         for result in download_shard(batch, self.fetcher, self.config.normalize, self.config.thread_count):
-            if isinstance(result, Reject):
-                yield _reject(result)
-            else:
-                ok += 1
-                yield result
+            ok += not isinstance(result, Reject)
+            yield record_or_reject(result, NAMESPACE)
         Metrics.counter(NAMESPACE, "downloaded").inc(ok)
         LOG.info("downloaded shard: %d/%d images in %.1fs", ok, len(batch), time.monotonic() - started)
 
@@ -183,8 +200,7 @@ class NormaliseDownloaded(beam.DoFn):
         self.config = config
 
     def process(self, record):
-        result = normalise_downloaded(record, self.config.normalize)
-        yield _reject(result) if isinstance(result, Reject) else result
+        yield record_or_reject(normalise_downloaded(record, self.config.normalize), NAMESPACE)
 
 
 def _exact_losers(group):
@@ -221,14 +237,12 @@ class WritePairsShard(beam.DoFn):
         verdicts = dict(grouped["verdicts"])
         rows = []
         for record in grouped["pairs"]:
-            verdict = verdicts.get(record["key"])
+            verdict = verdicts.get(record[KEY])
             if verdict:
-                yield _reject(
-                    Reject(record["key"], record.get("url"), "dedup", verdict.reason, verdict.detail())
-                )
+                yield _reject(Reject(record[KEY], record.get(URL), "dedup", verdict.reason, verdict.detail()))
             else:
                 rows.append({name: record.get(name) for name in PAIRS.names})
-        rows.sort(key=lambda row: row["key"])
+        rows.sort(key=lambda row: row[KEY])
         path = f"{self.staging}/pairs/{shard_name(index, shards)}"
         write_table(rows, PAIRS, path)
         Metrics.counter(NAMESPACE, "pairs_written").inc(len(rows))
@@ -247,7 +261,7 @@ class WriteCandidatesShard(beam.DoFn):
         index, grouped = element
         rows = sorted(
             ({name: record.get(name) for name in CANDIDATES.names} for record in grouped["rows"]),
-            key=lambda row: row["key"],
+            key=lambda row: row[KEY],
         )
         write_table(rows, CANDIDATES, f"{self.staging}/candidates/{shard_name(index, shards)}")
         yield (f"candidates/{shard_name(index, shards)}", len(rows))
@@ -259,7 +273,7 @@ class WriteRejectsShard(beam.DoFn):
 
     def process(self, element, shards: int):
         index, grouped = element
-        rows = sorted((r.as_row() for r in grouped["rejects"]), key=lambda r: (r["key"] or "", r["stage"]))
+        rows = sorted((r.as_row() for r in grouped["rejects"]), key=lambda r: (r[KEY] or "", r["stage"]))
         write_table(rows, REJECTS, f"{self.staging}/rejects/{shard_name(index, shards)}")
         yield f"rejects/{shard_name(index, shards)}"
 
@@ -290,7 +304,7 @@ class SizesFn(beam.CombineFn):
 
 def _sample_row(record: dict) -> dict:
     """What report.html shows of a kept row (a pair keeps its image bytes for the thumbnail)."""
-    names = ("key", "url", "caption", "page_url", "caption_boilerplate", "width", "height", "image")
+    names = (KEY, URL, CAPTION, PAGE_URL, CAPTION_BOILERPLATE, WIDTH, HEIGHT, IMAGE)
     return {name: record.get(name) for name in names}
 
 
@@ -314,9 +328,8 @@ class Finalise(beam.DoFn):
             sizes=sizes[0] if sizes else None,
         )
         page = ingest_report.render(stats, samples, dict(examples), self.run)
-        fs, root = fsspec.core.url_to_fs(self.staging)
-        fs.pipe_file(f"{root}/report.html", page.encode())
-        fs.pipe_file(f"{root}/stats.json", (json.dumps(stats, indent=2) + "\n").encode())
+        publish_file(f"{self.staging}/report.html", page)
+        publish_file(f"{self.staging}/stats.json", json.dumps(stats, indent=2) + "\n")
         yield stats
 
 
@@ -330,7 +343,7 @@ def _shards_of(rows, per_shard: int, label: str):
 def download_and_write(unique_rows, config: IngestConfig, options, staging: str):
     """Download, normalise, drop duplicate images, write pairs/: (rejects, files written, pairs kept)."""
     have_image, to_fetch = unique_rows | "HasImage" >> beam.Partition(
-        lambda r, _: 0 if r.get("image") else 1, 2
+        lambda r, _: 0 if r.get(IMAGE) else 1, 2
     )
     normalised = have_image | "Normalise" >> beam.ParDo(NormaliseDownloaded(config)).with_outputs(
         REJECT, main="pairs"
@@ -343,7 +356,7 @@ def download_and_write(unique_rows, config: IngestConfig, options, staging: str)
     pairs = (normalised.pairs, downloaded.pairs) | "AllPairs" >> beam.Flatten()
 
     # Duplicate images, run-wide: only keys and hashes travel through these groupings, never image bytes.
-    slim = pairs | "Hashes" >> beam.Map(lambda r: (r["key"], r["sha256"], r["phash"]))
+    slim = pairs | "Hashes" >> beam.Map(lambda r: (r[KEY], r[SHA256], r[PHASH]))
     exact = (
         slim
         | "BySha256" >> beam.Map(lambda s: (s[1], s[0]))
@@ -369,7 +382,7 @@ def download_and_write(unique_rows, config: IngestConfig, options, staging: str)
     pair_shards, every_pair_shard = _shards_of(pairs, options.rows_per_output_shard, "Pairs")
     written = (
         {
-            "pairs": pairs | "PairsToShard" >> beam.Map(lambda r, n: (shard_of(r["key"], n), r), pair_shards),
+            "pairs": pairs | "PairsToShard" >> beam.Map(lambda r, n: (shard_of(r[KEY], n), r), pair_shards),
             "verdicts": verdicts
             | "VerdictToShard" >> beam.Map(lambda v, n: (shard_of(v[0], n), v), pair_shards),
             "shard": every_pair_shard,
@@ -388,7 +401,7 @@ def write_candidates(unique_rows, options, staging: str):
     return (
         {
             "rows": unique_rows
-            | "CandidatesToShard" >> beam.Map(lambda r, n: (shard_of(r["key"], n), r), shards),
+            | "CandidatesToShard" >> beam.Map(lambda r, n: (shard_of(r[KEY], n), r), shards),
             "shard": every_shard,
         }
         | "GroupCandidateShards" >> beam.CoGroupByKey()
@@ -442,14 +455,14 @@ def build(
         kept
         | "SampleRows" >> beam.Map(_sample_row)
         | "Samples"
-        >> beam.combiners.Top.Of(REPORT_SAMPLES, key=lambda row: sample_rank(row["key"]), reverse=True)
+        >> beam.combiners.Top.Of(REPORT_SAMPLES, key=lambda row: sample_rank(row[KEY]), reverse=True)
     )
     examples = (
         rejects
         | "ByReasonRow" >> beam.Map(lambda r: (f"{r.stage}/{r.reason}", r.as_row()))
         | "Examples"
         >> beam.combiners.Top.PerKey(
-            EXAMPLES_PER_REASON, key=lambda row: sample_rank(row["key"] or row["detail"]), reverse=True
+            EXAMPLES_PER_REASON, key=lambda row: sample_rank(row[KEY] or row["detail"]), reverse=True
         )
     )
     kept_kind = "candidates" if options.no_download else "pairs"
@@ -470,23 +483,12 @@ def build(
     )
 
 
-def _runner(options: PipelineOptions):
-    """The DirectRunner would first try Prism (a binary it downloads); locally we go straight to the
-    FnApiRunner the DirectRunner falls back to, which honours --direct_num_workers/--direct_running_mode."""
-    name = options.view_as(StandardOptions).runner
-    if name in (None, "DirectRunner", "direct"):
-        from apache_beam.runners.portability.fn_api_runner import FnApiRunner
-
-        return FnApiRunner()
-    return name
-
-
 def parse_args(argv: list[str]) -> tuple[StrictArgumentParser, PipelineOptions]:
     """The parser (for error lines) and the options; an unknown or misspelt flag exits here with status 2."""
     parser = options.new_parser(__doc__, PROG)
     IngestOptions._add_argparse_args(parser)
     options.split_beam_args(parser, argv)
-    return parser, PipelineOptions(argv)
+    return parser, pipeline_options(PipelineOptions(argv))
 
 
 def check_extractable(files: list[str], config: IngestConfig) -> None:
@@ -535,40 +537,26 @@ def run(argv: list[str] | None = None) -> dict | None:
     runner = beam_options.view_as(StandardOptions).runner
     with output, Interrupts("ingest", output.interrupted, runner) as interrupts:
         output.open(files)
-        print(
-            f"ingest: {len(files)} input file(s) -> {output.url} (staging in {output.url}/{output.staging})",
-            file=sys.stderr,
-            flush=True,
-        )
+        announce("ingest", files, output)
         started, run_info = time.time(), run_summary(ingest, files, output.url)
 
         def run_pipeline() -> None:
-            with beam.Pipeline(runner=_runner(beam_options), options=beam_options) as pipeline:
+            with new_pipeline(beam_options) as pipeline:
                 build(pipeline, files, output.staging_url, config, ingest, started, run_info)
 
         interrupts.run(run_pipeline)
         stats = output.location.read_json(f"{output.staging}/stats.json")
         with interrupts.deferred():
             output.commit()
-    print(summary_line(stats), flush=True)
-    check_run("ingest", output.url, stats, kept_name=kept_name(stats), allow_empty=ingest.allow_empty_output)
+    kept = kept_name(stats)
+    say_summary(summary_line(stats, output.url), stats["seconds"], stats[f"{kept}_per_second"], kept)
+    check_run("ingest", output.url, stats, kept_name=kept, allow_empty=ingest.allow_empty_output)
     return stats
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    try:
-        run(sys.argv[1:])
-    except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # the output checks' too
-        report_error(PROG, error)
-        return EXIT_USAGE
-    except RunCheckFailed as failed:
-        print(failed, file=sys.stderr)
-        return failed.exit_code
-    except KeyboardInterrupt:  # before the run's own handler is in place
-        print(interrupt.BEFORE_START.format(job="ingest"), file=sys.stderr)
-        return interrupt.EXIT_SIGINT
-    return 0
+    return exit_status(PROG, "ingest", run, sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,31 @@
 
 from schemas.candidates import CANDIDATES
 from schemas.clips import CLIPS
-from schemas.common import IMAGE_TYPE, schema_name, schema_version
-from schemas.curated import CURATED, SYNTHETIC_CAPTION
+from schemas.common import (
+    HEIGHT,
+    IMAGE,
+    IMAGE_TYPE,
+    KEY,
+    PAGE_URL,
+    SHA256,
+    SOURCE,
+    URL,
+    WIDTH,
+    schema_name,
+    schema_version,
+)
+from schemas.curated import (
+    CAPTIONER,
+    CAPTIONS,
+    CURATED,
+    FILTER,
+    POLICY,
+    SYNTHETIC,
+    SYNTHETIC_CAPTION,
+    WEB_CAPTION,
+    WEB_KEPT,
+    WEB_SCORE,
+)
 from schemas.documents import DOCUMENTS, SEGMENT
 from schemas.io import (
     expand,
@@ -16,11 +39,43 @@ from schemas.io import (
     write_table,
 )
 from schemas.labels import LABELS, WORLD_OBJECT
-from schemas.pairs import PAIRS
+from schemas.pairs import (
+    CAPTION,
+    CAPTION_BOILERPLATE,
+    ORIGINAL_HEIGHT,
+    ORIGINAL_WIDTH,
+    PAIRS,
+    PHASH,
+    REFERENCES,
+)
+from schemas.publish import building_folder, publish_file, replace_folder
 from schemas.rejects import REJECTS, Reject
 from schemas.validate import SchemaError, check_schema, conform
 
 __all__ = [
+    # column names
+    "CAPTION",
+    "CAPTIONER",
+    "CAPTIONS",
+    "CAPTION_BOILERPLATE",
+    "FILTER",
+    "HEIGHT",
+    "IMAGE",
+    "KEY",
+    "ORIGINAL_HEIGHT",
+    "ORIGINAL_WIDTH",
+    "PAGE_URL",
+    "PHASH",
+    "POLICY",
+    "REFERENCES",
+    "SHA256",
+    "SOURCE",
+    "SYNTHETIC",
+    "URL",
+    "WEB_CAPTION",
+    "WEB_KEPT",
+    "WEB_SCORE",
+    "WIDTH",
     "CANDIDATES",
     "CLIPS",
     "CURATED",
@@ -34,14 +89,17 @@ __all__ = [
     "WORLD_OBJECT",
     "Reject",
     "SchemaError",
+    "building_folder",
     "check_schema",
     "conform",
     "expand",
     "iter_batches",
     "iter_records",
     "open_table",
+    "publish_file",
     "read_schema",
     "read_table",
+    "replace_folder",
     "schema_name",
     "schema_version",
     "to_table",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from schemas.common import stamped
+from schemas.common import KEY, PAGE_URL, SOURCE, URL, stamped
+from schemas.pairs import CAPTION, CAPTION_BOILERPLATE
 
 VERSION = 1
 
@@ -15,16 +16,16 @@ CANDIDATES = stamped(
     "candidates",
     VERSION,
     [
-        pa.field("key", pa.string(), nullable=False),
+        pa.field(KEY, pa.string(), nullable=False),
         # The image URL, resolved against the page (and its <base>).
-        pa.field("url", pa.string()),
+        pa.field(URL, pa.string()),
         # The web text T_w after ingest's text cleaning: the alt text, or a URL list's caption column.
-        pa.field("caption", pa.string()),
+        pa.field(CAPTION, pa.string()),
         # The page the image was found on (crawl input); null for URL lists.
-        pa.field("page_url", pa.string()),
+        pa.field(PAGE_URL, pa.string()),
         # "warc", "wat", "urls", ...
-        pa.field("source", pa.string()),
+        pa.field(SOURCE, pa.string()),
         # True when the caption is boilerplate (a file name, "image", "click here").
-        pa.field("caption_boilerplate", pa.bool_()),
+        pa.field(CAPTION_BOILERPLATE, pa.bool_()),
     ],
 )

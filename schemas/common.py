@@ -6,6 +6,16 @@ import json
 
 import pyarrow as pa
 
+# Columns several of our tables share (pairs, candidates, curated, rejects); each table has its own beside it.
+KEY = "key"  # the record's run-wide unique id; seeds and de-duplication derive from it
+URL = "url"
+PAGE_URL = "page_url"
+IMAGE = "image"
+WIDTH = "width"
+HEIGHT = "height"
+SHA256 = "sha256"
+SOURCE = "source"
+
 # Hugging Face `datasets` reads a struct<bytes, path> column as an `Image` feature unchanged.
 IMAGE_TYPE = pa.struct([pa.field("bytes", pa.binary()), pa.field("path", pa.string())])
 

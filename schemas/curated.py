@@ -4,10 +4,32 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from schemas.common import IMAGE_TYPE, added_in, stamped
+from schemas.common import (
+    HEIGHT,
+    IMAGE,
+    IMAGE_TYPE,
+    KEY,
+    PAGE_URL,
+    SHA256,
+    SOURCE,
+    URL,
+    WIDTH,
+    added_in,
+    stamped,
+)
 
 # 2: synthetic[].hit_max_length.
 VERSION = 2
+
+# The columns CapFilt adds.
+WEB_CAPTION = "web_caption"
+WEB_SCORE = "web_score"
+WEB_KEPT = "web_kept"
+SYNTHETIC = "synthetic"
+CAPTIONS = "captions"
+CAPTIONER = "captioner"
+FILTER = "filter"
+POLICY = "policy"
 
 SYNTHETIC_CAPTION = pa.struct(
     [
@@ -25,27 +47,27 @@ CURATED = stamped(
     "curated",
     VERSION,
     [
-        pa.field("key", pa.string(), nullable=False),
-        pa.field("url", pa.string()),
-        pa.field("page_url", pa.string()),
-        pa.field("image", IMAGE_TYPE),
-        pa.field("width", pa.int32()),
-        pa.field("height", pa.int32()),
-        pa.field("sha256", pa.string()),
-        pa.field("source", pa.string()),
+        pa.field(KEY, pa.string(), nullable=False),
+        pa.field(URL, pa.string()),
+        pa.field(PAGE_URL, pa.string()),
+        pa.field(IMAGE, IMAGE_TYPE),
+        pa.field(WIDTH, pa.int32()),
+        pa.field(HEIGHT, pa.int32()),
+        pa.field(SHA256, pa.string()),
+        pa.field(SOURCE, pa.string()),
         # The web text T_w, its filter score and the policy's verdict on it.
-        pa.field("web_caption", pa.string()),
-        pa.field("web_score", pa.float32()),
-        pa.field("web_kept", pa.bool_()),
+        pa.field(WEB_CAPTION, pa.string()),
+        pa.field(WEB_SCORE, pa.float32()),
+        pa.field(WEB_KEPT, pa.bool_()),
         # Every synthetic caption T_s with its score and verdict.
-        pa.field("synthetic", pa.list_(SYNTHETIC_CAPTION)),
+        pa.field(SYNTHETIC, pa.list_(SYNTHETIC_CAPTION)),
         # The kept texts: what a trainer samples from.
-        pa.field("captions", pa.list_(pa.string())),
+        pa.field(CAPTIONS, pa.list_(pa.string())),
         # Model names the same on every machine (hub id, remote URL, or a local checkpoint's folder name
         # @ the first 8 hex digits of its weights' sha256; capfilt.curate.checkpoints.portable_name) and the
         # policy that decided. Files written before version 2 may hold local paths here.
-        pa.field("captioner", pa.string()),
-        pa.field("filter", pa.string()),
-        pa.field("policy", pa.string()),
+        pa.field(CAPTIONER, pa.string()),
+        pa.field(FILTER, pa.string()),
+        pa.field(POLICY, pa.string()),
     ],
 )

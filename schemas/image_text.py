@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 
 import pyarrow as pa
 
+from schemas.common import HEIGHT, IMAGE, KEY, URL, WIDTH
+from schemas.pairs import CAPTION, REFERENCES
 from schemas.validate import SchemaError
 
 # Tried in this order when no text column is named: BLIP/CC3M, DataComp/HF, our crawls, LAION, img2dataset,
@@ -126,13 +128,13 @@ def shape_row(row: dict, columns: ImageTextColumns) -> dict:
         text = next((t for t in references if t.strip()), None)
     key = row.get(columns.key) if columns.key else None
     return {
-        "key": str(key) if key is not None else None,
-        "url": row.get(columns.url) if columns.url else None,
-        "caption": text,
-        "references": references,
-        "image": _image(row.get(columns.image)) if columns.image else None,
-        "width": row.get(columns.width) if columns.width else None,
-        "height": row.get(columns.height) if columns.height else None,
+        KEY: str(key) if key is not None else None,
+        URL: row.get(columns.url) if columns.url else None,
+        CAPTION: text,
+        REFERENCES: references,
+        IMAGE: _image(row.get(columns.image)) if columns.image else None,
+        WIDTH: row.get(columns.width) if columns.width else None,
+        HEIGHT: row.get(columns.height) if columns.height else None,
     }
 
 

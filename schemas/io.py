@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -12,12 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas.arrow_files import SUFFIXES, ArrowIpcFile, is_arrow_ipc
+from schemas.common import KEY
 from schemas.folders import NOT_DATA, folder_files, is_staging_name
+from schemas.publish import publish_file
 from schemas.validate import SchemaError, check_schema, conform
-
-# Written next to the final name and renamed at the end, so a crash never leaves a file that looks final.
-IN_PROGRESS_SUFFIX = ".inprogress"
-
 
 # What a folder's main table is made of, unless the caller says otherwise (the models read these).
 TABLE_SUFFIXES = (".parquet", *SUFFIXES)
@@ -125,7 +122,7 @@ def to_table(records: Iterable[dict], schema: pa.Schema) -> pa.Table:
     for row in rows:
         extra = set(row) - allowed
         if extra:
-            raise SchemaError(f"record {row.get('key')!r} has columns not in the schema: {sorted(extra)}")
+            raise SchemaError(f"record {row.get(KEY)!r} has columns not in the schema: {sorted(extra)}")
     return pa.Table.from_pylist(rows, schema=schema)
 
 
@@ -134,16 +131,4 @@ def write_table(table: pa.Table | Iterable[dict], schema: pa.Schema, path: str) 
     if not isinstance(table, pa.Table):
         table = to_table(table, schema)
     table = conform(table, schema, path)
-    fs, _, (target,) = fsspec.get_fs_token_paths(path)
-    parent = target.rsplit("/", 1)[0] if "/" in target else "."
-    fs.makedirs(parent, exist_ok=True)
-    temporary = f"{target}{IN_PROGRESS_SUFFIX}-{uuid.uuid4().hex[:8]}"
-    try:
-        with fs.open(temporary, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
-        fs.mv(temporary, target)
-    except BaseException:
-        if fs.exists(temporary):
-            fs.rm(temporary)
-        raise
-    return path
+    return publish_file(path, lambda handle: pq.write_table(table, handle, compression="zstd"))

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import pyarrow as pa
 
-from schemas.common import stamped
+from schemas.common import KEY, URL, stamped
 
 VERSION = 1
 
@@ -14,8 +14,8 @@ REJECTS = stamped(
     "rejects",
     VERSION,
     [
-        pa.field("key", pa.string()),
-        pa.field("url", pa.string()),
+        pa.field(KEY, pa.string()),
+        pa.field(URL, pa.string()),
         # The step that refused the record: "read", "crawl", "fetch", "decode", "dedup", "text", "model", ...
         pa.field("stage", pa.string(), nullable=False),
         # A short machine-readable reason, e.g. "http_404", "missing_caption", "not_an_image".

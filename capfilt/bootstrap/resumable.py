@@ -8,12 +8,13 @@ those consumed the outputs that are about to be replaced.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from schemas.publish import publish_file
 
 MARKER = "_COMPLETE.json"
 
@@ -40,9 +41,7 @@ def finished_summary(directory: Path) -> dict | None:
 
 def mark_finished(directory: Path, summary: dict) -> None:
     """Write the marker atomically (a temporary name, then a rename), so it is never half written."""
-    partial = directory / (MARKER + ".partial")
-    partial.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-    os.replace(partial, marker_path(directory))
+    publish_file(marker_path(directory), json.dumps(summary, indent=2, sort_keys=True) + "\n")
 
 
 def run_steps(workdir: Path, steps: list[Step], say: Callable[[str], None] = print) -> dict[str, dict]:

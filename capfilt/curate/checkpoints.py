@@ -5,16 +5,16 @@ Weights are read from safetensors only: a user-supplied pickle is never unpickle
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import tempfile
 from pathlib import Path
 
 import torch
 from transformers import AutoProcessor, BlipForConditionalGeneration, BlipForImageTextRetrieval
 from transformers.utils import logging as transformers_logging
+
+from schemas.publish import building_folder
 
 KINDS = {"captioner": BlipForConditionalGeneration, "filter": BlipForImageTextRetrieval}
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -167,11 +167,9 @@ def _local_copy(url: str) -> str:
     if (cache / "config.json").exists():
         return str(cache)
     fs, _, (root,) = fsspec.get_fs_token_paths(url)
-    staging = Path(tempfile.mkdtemp(dir=cache.parent if cache.parent.exists() else None))
-    fs.get(root.rstrip("/") + "/", str(staging), recursive=True)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):  # another process finished first
-        os.replace(staging, cache)
+    # Another process on this machine may copy the same checkpoint meanwhile: the first one is kept.
+    with building_folder(cache, ready=lambda copy: (copy / "config.json").exists()) as staging:
+        fs.get(root.rstrip("/") + "/", str(staging), recursive=True)
     return str(cache)
 
 

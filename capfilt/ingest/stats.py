@@ -111,11 +111,12 @@ def kept_name(stats: dict) -> str:
     return "candidates" if stats.get("mode") == "extract" else "pairs"
 
 
-def summary_line(stats: dict) -> str:
+def summary_line(stats: dict, output: str) -> str:
+    """The counts of the line a run ends with (the job adds its time and rate)."""
     top = sorted(stats["rejects_by_reason"].items(), key=lambda item: (-item[1], item[0]))[:5]
     reasons = ", ".join(f"{name} {count}" for name, count in top) or "none"
     kept = kept_name(stats)
     return (
         f"ingest: {stats['input_rows']} rows -> {stats[kept]} {kept}, {stats['rejects']} rejects "
-        f"({reasons}) in {stats['seconds']:.1f}s, {stats[f'{kept}_per_second']:.1f} {kept}/s"
+        f"({reasons}) -> {output}"
     )

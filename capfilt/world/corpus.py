@@ -6,8 +6,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import schemas
@@ -33,18 +31,11 @@ def demo_world(config: WorldConfig | None = None, cache: Path | None = None, say
     target = (cache or cache_root()) / f"demo-world-{fingerprint}"
     if (target / "world.json").exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     if say:
         say(f"generating the demo world once (cached in {target}; $CAPFILT_CACHE moves the cache)")
-    staging = Path(tempfile.mkdtemp(prefix=".inprogress-", dir=target.parent))
-    try:
+    # Another process may generate the same world meanwhile: the first one to finish is kept.
+    with schemas.building_folder(target, ready=lambda world: (world / "world.json").exists()) as staging:
         generate_world(str(staging), config, progress=False)
-        os.replace(staging, target)
-    except OSError:
-        if not (target / "world.json").exists():
-            raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # left over only when another process won the race
     return target
 
 

@@ -16,6 +16,7 @@ from torch import nn
 
 from models.training import resume_settings
 from models.training.distributed import barrier, unwrap
+from schemas.publish import IN_PROGRESS_SUFFIX, replace_folder
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def save_checkpoint(
 ) -> None:
     """Write a checkpoint (with the run's settings when given); the directory is replaced only once it is
     complete."""
-    partial = directory.with_name(directory.name + ".partial")
+    partial = directory.with_name(directory.name + IN_PROGRESS_SUFFIX)  # one name all ranks agree on
     if rank == 0:
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
@@ -76,8 +77,7 @@ def save_checkpoint(
             resume_settings.write(partial, settings, step)
     barrier()
     if rank == 0:
-        shutil.rmtree(directory, ignore_errors=True)
-        partial.rename(directory)
+        replace_folder(partial, directory)
     barrier()
 
 

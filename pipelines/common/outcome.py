@@ -7,7 +7,12 @@ records unaccounted); 2 a bad argument or output refused before the run; 130/143
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 from capfilt.accounting import accounting_error
+from capfilt.flags import report_error
+from pipelines.common import interrupt
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -45,3 +50,19 @@ def check_run(job: str, output: str, stats: dict, *, kept_name: str, allow_empty
             f"see {output}/rejects/. Pass --allow_empty_output to accept an empty result",
             stats,
         )
+
+
+def exit_status(prog: str, job: str, run: Callable[[list[str]], object], argv: list[str] | None) -> int:
+    """Run a job's `run(argv)` and turn how it ended into the exit status above, with one line on stderr."""
+    try:
+        run(argv)
+    except (ValueError, FileNotFoundError, IsADirectoryError) as error:  # output checks, CheckpointError too
+        report_error(prog, error)
+        return EXIT_USAGE
+    except RunCheckFailed as failed:
+        print(failed, file=sys.stderr)
+        return failed.exit_code
+    except KeyboardInterrupt:  # before the run's own handler is in place (e.g. generating the demo world)
+        print(interrupt.BEFORE_START.format(job=job), file=sys.stderr)
+        return interrupt.EXIT_SIGINT
+    return 0

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import fsspec
 
+from schemas.publish import IN_PROGRESS_SUFFIX, publish_file
+
 STAGING_PREFIX = "_inprogress-"
 # Run ids are this many hex digits (uuid4's first ones).
 RUN_ID_LENGTH = 12
@@ -22,8 +24,8 @@ MANIFEST = "_manifest.json"
 # The owner marker of a running job (pipelines/common/output_lock.py).
 LOCK = "_lock.json"
 MANIFEST_FORMAT = 1
-# Written for a short moment next to its final name, then renamed (atomic on local disks).
-TEMPORARY_SUFFIX = ".inprogress"
+# Written for a short moment next to its final name, then renamed (schemas.publish).
+TEMPORARY_SUFFIX = IN_PROGRESS_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,7 @@ class Location:
 
     def write_text(self, name: str, text: str) -> None:
         """Write `name` whole or not at all: a temporary name beside it, then a rename."""
-        target = self.path(name)
-        temporary = f"{target}{TEMPORARY_SUFFIX}-{uuid.uuid4().hex[:8]}"
-        self.fs.pipe_file(temporary, text.encode())
-        self.fs.mv(temporary, target)
+        publish_file(self.path(name), text, fs=self.fs)
 
     def read_json(self, name: str) -> dict | None:
         """A JSON object, or None when the file is absent or not a JSON object (e.g. half written)."""

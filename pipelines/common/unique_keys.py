@@ -17,11 +17,11 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from capfilt.keys import Origin, key_family, unique_keys
-from schemas import Reject
+from schemas import KEY, Reject
 
 
 def key_of(item) -> str | None:
-    return item.key if isinstance(item, Reject) else item["key"]
+    return item.key if isinstance(item, Reject) else item[KEY]
 
 
 def with_key(item, new_key: str | None, namespace: str):
@@ -29,7 +29,7 @@ def with_key(item, new_key: str | None, namespace: str):
     if new_key is None:
         return item
     Metrics.counter(namespace, "renamed_keys").inc()
-    return dataclasses.replace(item, key=new_key) if isinstance(item, Reject) else {**item, "key": new_key}
+    return dataclasses.replace(item, key=new_key) if isinstance(item, Reject) else {**item, KEY: new_key}
 
 
 def _by_origin(origin: Origin, item) -> Origin:
