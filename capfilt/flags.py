@@ -8,19 +8,25 @@ or silently guessed:
 - every error, argparse's own included, is one line `prog: error: message` on stderr, exit status 2;
 - help shows each flag's default (and its choices, as argparse's `{a,b}`).
 
-It lives in `models/` because that is the one package every entry point may import (`models` imports only
-`schemas`; `pipelines`, `capfilt` and the benchmarks import `models`), and it imports nothing but the
-standard library, so a command line pays nothing for it.
+It is also the one way a config dataclass becomes flags (`add_dataclass_arguments`, `dataclass_from_args`):
+each field is one `--name` flag whose type, default, choices, help and `--help` section come from the field
+(its annotation, default and `option(...)` metadata), so a default is stated once, in the dataclass.
+
+It lives in `capfilt/`, the lowest layer every command line may import (models, pipelines, capfilt.world and
+the benchmarks), and imports nothing but the standard library, so a command line pays nothing for it.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import difflib
 import sys
-from collections.abc import Iterable, Sequence
-from typing import NoReturn
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NoReturn
 
 # argparse's own status for a usage error; every entry point exits with it on a bad argument or file.
 USAGE_ERROR = 2
@@ -94,6 +100,12 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             action.help = self._get_help_string(action)
         return super()._format_action(action)
 
+    def _format_action_invocation(self, action):
+        if isinstance(action, BoolFlag):  # "--x[=BOOL], --no-x", not "--x [BOOL], --no-x [BOOL]"
+            yes, no = action.option_strings
+            return f"{yes}[=BOOL], {no}"
+        return super()._format_action_invocation(action)
+
     def _get_default_metavar_for_optional(self, action):
         # "--batch_size INT" says more, and wraps less, than "--batch_size BATCH_SIZE"
         return {int: "INT", float: "FLOAT"}.get(action.type) or super()._get_default_metavar_for_optional(
@@ -118,6 +130,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             return ""
         if isinstance(action.default, str) and action.default != action.default.strip():
             return repr(action.default)  # "" or "a picture of ": the quotes show what is there
+        if isinstance(action.default, (tuple, list)):  # a list flag's default, as it is typed
+            return ",".join(map(str, action.default)) or "''"
         return str(action.default)
 
 
@@ -185,3 +199,136 @@ class StrictArgumentParser(argparse.ArgumentParser):
     def reject_unknown(self, extras: Sequence[str], also_known: Iterable[str] = ()) -> NoReturn:
         """Stop on arguments nothing accepts; `also_known` are other valid flags (e.g. Beam's) to suggest."""
         self.error(unknown_arguments_message(extras, [*self.known_flags(), *also_known]))
+
+
+# --- config dataclasses as flags -------------------------------------------------------------------------
+
+
+def option(
+    default: Any = dataclasses.MISSING,
+    help: str = "",
+    choices: Sequence[Any] | None = None,
+    *,
+    default_factory: Any = dataclasses.MISSING,
+    aliases: Sequence[str] = (),
+) -> Any:
+    """A config field that is also a flag: its help, its choices and other spellings of the flag (`aliases`,
+    e.g. img2dataset's names) ride in the field's metadata, read by `add_dataclass_arguments`."""
+    metadata: dict[str, Any] = {"help": help}
+    if choices:
+        metadata["choices"] = tuple(choices)
+    if aliases:
+        metadata["aliases"] = tuple(aliases)
+    if default_factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def parse_bool(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+
+
+class BoolFlag(argparse.Action):
+    """A bool field: `--x` or `--x=true` sets it, `--x=false` or `--no-x` clears it."""
+
+    def __init__(self, option_strings, dest, default=False, help=None, **kwargs):
+        negated = [f"--no-{flag[2:]}" for flag in option_strings if flag.startswith("--")]
+        super().__init__(
+            [*option_strings, *negated], dest, nargs="?", const=True, default=default, type=parse_bool,
+            metavar="BOOL", help=help, **kwargs,
+        )  # fmt: skip
+        self.negated = set(negated)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if option_string in self.negated:
+            if values is not True:  # argparse passes const when no value was given
+                parser.error(f"{option_string} takes no value")
+            values = False
+        setattr(namespace, self.dest, values)
+
+
+def comma_list(value: str) -> tuple[str, ...]:
+    """A list flag's value: comma-separated items, blanks dropped ("" is the empty list)."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _flag_type(annotation: Any) -> tuple[Any, bool]:
+    """(the callable argparse converts one value with, whether the field is a list) for a field's type;
+    `X | None` converts like X (None is only ever the default)."""
+    hint = annotation
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    if typing.get_origin(hint) in (tuple, list):
+        return comma_list, True
+    return hint, False
+
+
+def _default_of(field: dataclasses.Field) -> Any:
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return None
+
+
+def add_dataclass_arguments(
+    parser: argparse.ArgumentParser,
+    settings_class: type,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    choices: Mapping[str, Sequence[str]] | None = None,
+    other_group: str | None = None,
+) -> None:
+    """One `--name` flag per field of `settings_class`, typed by its annotation, defaulting to its default.
+
+    Help, choices and aliases come from the field's metadata (`option`); bools take `--x`, `--x=false` and
+    `--no-x`; a tuple/list field is one comma-separated value. `groups` titles `--help` sections by field
+    name, the fields in none go under `other_group` (default: the class's name); `choices` adds choices
+    known only at run time (e.g. registered engines); `overrides` are a command's own defaults (a model's
+    recipe) for fields it shares with others.
+    """
+    hints = typing.get_type_hints(settings_class)
+    overrides = overrides or {}
+    group_of = {name: title for title, names in (groups or {}).items() for name in names}
+    fields = dataclasses.fields(settings_class)
+    title_of = {f.name: group_of.get(f.name, other_group or settings_class.__name__) for f in fields}
+    # sections in the order `groups` declares them, the ungrouped fields' section last
+    titles = [t for t in (groups or {}) if t in title_of.values()]
+    titles += [t for t in dict.fromkeys(title_of.values()) if t not in titles]
+    sections = {title: parser.add_argument_group(title) for title in titles}
+    for field in fields:
+        section = sections[title_of[field.name]]
+        flags = [f"--{field.name}", *field.metadata.get("aliases", ())]
+        default = overrides.get(field.name, _default_of(field))
+        help_text = field.metadata.get("help", "")
+        kind, is_list = _flag_type(hints[field.name])
+        if kind is bool:
+            section.add_argument(*flags, dest=field.name, action=BoolFlag, default=default, help=help_text)
+            continue
+        allowed = (choices or {}).get(field.name) or field.metadata.get("choices")
+        section.add_argument(
+            *flags, dest=field.name, type=kind, default=default, choices=allowed, help=help_text,
+            metavar="LIST" if is_list else None,
+        )  # fmt: skip
+
+
+def dataclass_from_args(settings_class: type, args: argparse.Namespace | object):
+    """The `settings_class` instance the parsed flags (a Namespace, or any object with those attributes,
+    e.g. a Beam options view) describe."""
+    return settings_class(**{f.name: getattr(args, f.name) for f in dataclasses.fields(settings_class)})
+
+
+def add_subcommand(subparsers, name: str, help: str, description: str | None = None, run=None, **kwargs):
+    """Register one subcommand the one way every `models.*` command does: its parser (strict, like its
+    parent), one-line `help` for the parent's list, a `description` for its own `--help`, and the
+    function `main` calls with the parsed flags (`args.run(args)`)."""
+    parser = subparsers.add_parser(name, help=help, description=description or help, **kwargs)
+    if run is not None:
+        parser.set_defaults(run=run)
+    return parser

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+from capfilt.flags import option as _option
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
 # The demo captioner and filter shipped with the repository (written by `models/`).
@@ -15,13 +17,6 @@ DECODINGS = ("nucleus", "greedy")
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("fp32", "bf16", "fp16")
 ITM_FIRST_TOKENS = ("auto", "cls", "enc")
-
-
-def _option(default, help: str, choices: tuple | None = None):
-    metadata = {"help": help}
-    if choices:
-        metadata["choices"] = choices
-    return field(default=default, metadata=metadata)
 
 
 @dataclass
@@ -91,8 +86,9 @@ class CapfiltConfig:
     itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")
     engine: str = _option(
         "fast",
-        "Inference engine: fast (capfilt/curate/engines/fast: each image encoded once, cross-attention keys/values "
-        "shared by all its texts; docs/engine.md) or transformers (the reference, transformers' public API).",
+        "Inference engine: fast (capfilt/curate/engines/fast: each image encoded once, cross-attention "
+        "keys/values shared by all its texts; docs/engine.md) or transformers (the reference, transformers' "
+        "public API).",
     )
     torch_threads: int = _option(
         0,
