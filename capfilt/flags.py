@@ -102,8 +102,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _format_action_invocation(self, action):
         if isinstance(action, BoolFlag):  # "--x[=BOOL], --no-x", not "--x [BOOL], --no-x [BOOL]"
-            yes, no = action.option_strings
-            return f"{yes}[=BOOL], {no}"
+            yes, *others = action.option_strings
+            return ", ".join([f"{yes}[=BOOL]", *others])
         return super()._format_action_invocation(action)
 
     def _get_default_metavar_for_optional(self, action):
@@ -128,7 +128,9 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             or isinstance(action, _NO_DEFAULT_SHOWN)
         ):
             return ""
-        if isinstance(action.default, str) and action.default != action.default.strip():
+        if isinstance(action.default, str) and (
+            not action.default or action.default != action.default.strip()
+        ):
             return repr(action.default)  # "" or "a picture of ": the quotes show what is there
         if isinstance(action.default, (tuple, list)):  # a list flag's default, as it is typed
             return ",".join(map(str, action.default)) or "''"
@@ -233,23 +235,27 @@ def parse_bool(value: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
 
 
+_NO_VALUE = object()  # what argparse passes a BoolFlag given alone (`--x`, `--no-x`)
+
+
 class BoolFlag(argparse.Action):
     """A bool field: `--x` or `--x=true` sets it, `--x=false` or `--no-x` clears it."""
 
     def __init__(self, option_strings, dest, default=False, help=None, **kwargs):
-        negated = [f"--no-{flag[2:]}" for flag in option_strings if flag.startswith("--")]
+        # --no-no_download would read as a riddle: a flag already named no_... gets no negation
+        negated = [f"--no-{flag[2:]}" for flag in option_strings[:1] if not flag[2:].startswith("no_")]
         super().__init__(
-            [*option_strings, *negated], dest, nargs="?", const=True, default=default, type=parse_bool,
+            [*option_strings, *negated], dest, nargs="?", const=_NO_VALUE, default=default, type=parse_bool,
             metavar="BOOL", help=help, **kwargs,
         )  # fmt: skip
         self.negated = set(negated)
 
     def __call__(self, parser, namespace, values, option_string=None):
         if option_string in self.negated:
-            if values is not True:  # argparse passes const when no value was given
+            if values is not _NO_VALUE:
                 parser.error(f"{option_string} takes no value")
             values = False
-        setattr(namespace, self.dest, values)
+        setattr(namespace, self.dest, True if values is _NO_VALUE else values)
 
 
 def comma_list(value: str) -> tuple[str, ...]:
