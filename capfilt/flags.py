@@ -25,7 +25,7 @@ import difflib
 import sys
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 # argparse's own status for a usage error; every entry point exits with it on a bad argument or file.
@@ -213,14 +213,23 @@ def option(
     *,
     default_factory: Any = dataclasses.MISSING,
     aliases: Sequence[str] = (),
+    parse: Callable[[str], Any] | None = None,
+    show: Callable[[Any], str] | None = None,
 ) -> Any:
     """A config field that is also a flag: its help, its choices and other spellings of the flag (`aliases`,
-    e.g. img2dataset's names) ride in the field's metadata, read by `add_dataclass_arguments`."""
+    e.g. img2dataset's names) ride in the field's metadata, read by `add_dataclass_arguments`.
+
+    A field without a default is a required flag. A field whose type is no plain converter (e.g. a dict)
+    names its own: `parse` turns the flag's text into the value (a ValueError it raises is the one-line
+    error), `show` writes the default the way it is typed (for --help)."""
     metadata: dict[str, Any] = {"help": help}
     if choices:
         metadata["choices"] = tuple(choices)
     if aliases:
         metadata["aliases"] = tuple(aliases)
+    if parse is not None:
+        metadata["parse"] = parse
+        metadata["show"] = show or str
     if default_factory is not dataclasses.MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -274,6 +283,20 @@ def _flag_type(annotation: Any) -> tuple[Any, bool]:
     return hint, False
 
 
+def _typed_parser(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """`parse` as an argparse type: its ValueError's message is the error line (argparse would print only
+    "invalid <name> value")."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
+
+
 def _default_of(field: dataclasses.Field) -> Any:
     if field.default is not dataclasses.MISSING:
         return field.default
@@ -290,6 +313,7 @@ def add_dataclass_arguments(
     groups: Mapping[str, Sequence[str]] | None = None,
     choices: Mapping[str, Sequence[str]] | None = None,
     other_group: str | None = None,
+    dashed: bool = False,
 ) -> None:
     """One `--name` flag per field of `settings_class`, typed by its annotation, defaulting to its default.
 
@@ -297,7 +321,9 @@ def add_dataclass_arguments(
     `--no-x`; a tuple/list field is one comma-separated value. `groups` titles `--help` sections by field
     name, the fields in none go under `other_group` (default: the class's name); `choices` adds choices
     known only at run time (e.g. registered engines); `overrides` are a command's own defaults (a model's
-    recipe) for fields it shares with others.
+    recipe) for fields it shares with others. A section whose title the parser already has (e.g. argparse's
+    own "options") is that one. `dashed` spells `--image-size` for the field `image_size` (a few older
+    command lines are spelt so).
     """
     hints = typing.get_type_hints(settings_class)
     overrides = overrides or {}
@@ -307,20 +333,29 @@ def add_dataclass_arguments(
     # sections in the order `groups` declares them, the ungrouped fields' section last
     titles = [t for t in (groups or {}) if t in title_of.values()]
     titles += [t for t in dict.fromkeys(title_of.values()) if t not in titles]
-    sections = {title: parser.add_argument_group(title) for title in titles}
+    existing = {group.title: group for group in parser._action_groups}
+    sections = {title: existing.get(title) or parser.add_argument_group(title) for title in titles}
     for field in fields:
         section = sections[title_of[field.name]]
-        flags = [f"--{field.name}", *field.metadata.get("aliases", ())]
+        name = field.name.replace("_", "-") if dashed else field.name
+        flags = [f"--{name}", *field.metadata.get("aliases", ())]
         default = overrides.get(field.name, _default_of(field))
         help_text = field.metadata.get("help", "")
+        required = field.name not in overrides and (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
         kind, is_list = _flag_type(hints[field.name])
         if kind is bool:
             section.add_argument(*flags, dest=field.name, action=BoolFlag, default=default, help=help_text)
             continue
+        metavar = "LIST" if is_list else None
+        if "parse" in field.metadata:  # argparse converts a text default too: the help shows it as typed
+            kind, metavar = _typed_parser(field.metadata["parse"]), name.upper()
+            default = None if default is None else field.metadata["show"](default)
         allowed = (choices or {}).get(field.name) or field.metadata.get("choices")
         section.add_argument(
             *flags, dest=field.name, type=kind, default=default, choices=allowed, help=help_text,
-            metavar="LIST" if is_list else None,
+            metavar=metavar, required=required,
         )  # fmt: skip
 
 
@@ -328,6 +363,27 @@ def dataclass_from_args(settings_class: type, args: argparse.Namespace | object)
     """The `settings_class` instance the parsed flags (a Namespace, or any object with those attributes,
     e.g. a Beam options view) describe."""
     return settings_class(**{f.name: getattr(args, f.name) for f in dataclasses.fields(settings_class)})
+
+
+def parse_settings(
+    settings_class: type,
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str,
+    description: str | None = None,
+    dashed: bool = False,
+    **parser_kwargs: Any,
+):
+    """A command line whose flags are exactly `settings_class`'s fields (a benchmark's, say): parse `argv`
+    (default: sys.argv) into an instance; a ValueError from the dataclass's own checks is the one-line
+    error, like a bad flag's."""
+    parser = StrictArgumentParser(prog=prog, description=description, **parser_kwargs)
+    add_dataclass_arguments(parser, settings_class, other_group=parser._optionals.title, dashed=dashed)
+    args = parser.parse_args(argv)
+    try:
+        return dataclass_from_args(settings_class, args)
+    except ValueError as error:
+        parser.error(str(error))
 
 
 def add_subcommand(subparsers, name: str, help: str, description: str | None = None, run=None, **kwargs):
