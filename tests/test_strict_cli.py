@@ -288,7 +288,7 @@ def test_the_other_mains_stop_on_a_misspelt_flag(capsys, tmp_path):
     w = str(tmp_path / "w")
     for main, argv, line in [
         (finetune.main, ["filter", "--lrr", "1"], "models.finetune filter: error: unknown flag --lrr"),
-        (evaluate.main, ["clip", "--checkpont", "c"], "models.evaluate clip: error: unknown flag --checkpont"),
+        (evaluate.main, ["clip", "--checkpont=c"], "models.evaluate clip: error: unknown flag --checkpont"),
         (bootstrap.main, ["--workdir", w, "--scal", "1"], "pipelines.bootstrap: error: unknown flag --scal"),
     ]:  # fmt: skip
         with pytest.raises(SystemExit) as exit_info:
