@@ -4,18 +4,29 @@ entry point's --help shows each of its job flags with its default."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
 from capfilt.curate.config import CapfiltConfig
-from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, dataclass_from_args, option
+from capfilt.flags import (
+    StrictArgumentParser,
+    add_dataclass_arguments,
+    dataclass_from_args,
+    option,
+    parse_settings,
+)
 from capfilt.ingest.config import HELP_GROUPS as INGEST_GROUPS
 from capfilt.ingest.config import IngestSettings
 from capfilt.ingest.rows import IngestConfig
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
 from pipelines.ingest_options import ingest_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclasses.dataclass
@@ -147,3 +158,69 @@ def test_help_shows_every_job_flag_with_its_default(capsys, monkeypatch, job):
                 assert "required" in entry.lower(), entry
             else:
                 assert f"(default: {shown_default(default)})" in entry, entry
+
+
+@dataclasses.dataclass
+class Typed:
+    output: str = option(help="where")  # no default: a required flag
+    mix: dict = option(
+        default_factory=lambda: {"a": 1},
+        help="a mix",
+        parse=lambda text: dict((k, int(v)) for k, v in (item.split("=") for item in text.split(","))),
+        show=lambda mix: ",".join(f"{k}={v}" for k, v in mix.items()),
+    )
+    image_size: int = option(8, "side")
+
+
+def test_a_field_with_its_own_text_form_and_a_required_field(capsys):
+    assert parse_settings(Typed, ["--output", "o"], prog="tool") == Typed(output="o")  # the default, parsed
+    assert parse_settings(Typed, ["--output=o", "--mix", "b=2,c=3"], prog="tool").mix == {"b": 2, "c": 3}
+    assert parse_settings(Typed, ["--output=o", "--image-size=3"], prog="tool", dashed=True).image_size == 3
+    for argv, message in [
+        ([], "tool: error: the following arguments are required: --output"),
+        (["--output=o", "--mix", "b"], "tool: error: argument --mix: not enough values to unpack"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            parse_settings(Typed, argv, prog="tool")
+        assert exit_info.value.code == 2
+        error = capsys.readouterr().err
+        assert error.startswith(message) and error.count("\n") == 1, error
+    with pytest.raises(SystemExit):
+        parse_settings(Typed, ["--help"], prog="tool")
+    assert "--mix MIX a mix (default: a=1)" in " ".join(capsys.readouterr().out.split())
+
+
+def settings_helps(capsys, monkeypatch):
+    """(module, --help text, Settings class) of capfilt.world and of every benchmark, from its own main."""
+    from capfilt.world import cli as world_cli
+    from capfilt.world.config import WorldConfig
+
+    yield "capfilt.world", help_of(capsys, lambda: world_cli.main(["--help"])), WorldConfig
+    for path in sorted(ROOT.glob("benchmarks/*.py")):
+        module = importlib.import_module(f"benchmarks.{path.stem}")
+        if hasattr(module, "Settings"):
+            monkeypatch.setattr(sys, "argv", [f"benchmarks/{path.name}", "--help"])
+            yield path.stem, help_of(capsys, module.main), module.Settings
+
+
+def test_world_and_benchmark_help_show_every_flag_with_its_default(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    seen = []
+    for name, text, settings_class in settings_helps(capsys, monkeypatch):
+        entries = flag_entries(text)
+        for field in dataclasses.fields(settings_class):
+            flag = "--" + (field.name.replace("_", "-") if name == "capfilt" else field.name)
+            entry, default = entries[flag], _default(field)
+            if "default" in field.metadata.get("help", "").lower():
+                continue
+            shown = field.metadata["show"](default) if "show" in field.metadata else shown_default(default)
+            assert default is None or f"(default: {shown})" in entry, (name, entry)
+        seen.append(name)
+    benchmarks = {path.stem for path in ROOT.glob("benchmarks/*.py")} - {"__init__", "capfilt_setup"}
+    assert set(seen) == {"capfilt.world", *benchmarks}  # every benchmark's flags are a Settings dataclass
+
+
+def _default(field):
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return None if field.default is dataclasses.MISSING else field.default
