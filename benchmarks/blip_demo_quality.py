@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -24,7 +25,7 @@ from PIL import Image
 from transformers import BlipForConditionalGeneration, BlipForImageTextRetrieval, BlipProcessor
 
 import schemas
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 from capfilt.world.grading import caption_is_correct
 from models.blip.conventions import DEFAULT_PROMPT, itm_input_ids, strip_prompt
 from schemas.labels import LABELS
@@ -112,15 +113,20 @@ def filter_auroc(directory: str, world: str, limit: int, batch_size: int) -> tup
     return auroc(scores_array, positive_array), by_noise
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    world: str = option(help="output directory of python -m capfilt.world")
+    captioner: str = option("capfilt/assets/models/captioner")
+    filter: str = option("capfilt/assets/models/filter", "'' to skip the filter")
+    test_limit: int = option(0, "test images to caption (0 = all)")
+    web_limit: int = option(2000, "web pairs to score (0 = all)")
+    batch_size: int = option(64)
+
+
 def main() -> None:
-    parser = StrictArgumentParser(prog="python -m benchmarks.blip_demo_quality", description=__doc__)
-    parser.add_argument("--world", required=True, help="output directory of python -m capfilt.world")
-    parser.add_argument("--captioner", default="capfilt/assets/models/captioner")
-    parser.add_argument("--filter", default="capfilt/assets/models/filter", help="'' to skip the filter")
-    parser.add_argument("--test_limit", type=int, default=0, help="test images to caption (0 = all)")
-    parser.add_argument("--web_limit", type=int, default=2000, help="web pairs to score (0 = all)")
-    parser.add_argument("--batch_size", type=int, default=64)
-    args = parser.parse_args()
+    args = parse_settings(Settings, prog="python -m benchmarks.blip_demo_quality", description=__doc__)
     torch.manual_seed(0)
     accuracy, examples = caption_accuracy(args.captioner, args.world, args.test_limit, args.batch_size)
     for line in examples:

@@ -22,12 +22,12 @@ Prints one line per figure and ends with exactly one JSON line.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: this folder's capfilt.py must not shadow the capfilt package
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import tempfile  # noqa: E402
@@ -48,7 +48,7 @@ from capfilt.curate.engines.reference.captioner import (  # noqa: E402
 from capfilt.curate.engines.reference.filter import itm_probability  # noqa: E402
 from capfilt.curate.engines.registry import engine_names  # noqa: E402
 from capfilt.curate.seeding import record_seed  # noqa: E402
-from capfilt.flags import StrictArgumentParser  # noqa: E402
+from capfilt.flags import option, parse_settings  # noqa: E402
 
 PROMPT = "a picture of "
 ITM_MAX_TOKENS = 35
@@ -162,29 +162,32 @@ def pipeline_rate(
     return args.images / seconds, args.images / cpu_seconds, how
 
 
-def parse_args() -> argparse.Namespace:
-    parser = StrictArgumentParser(prog="python -m benchmarks.capfilt", description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", default="base", choices=("base", "large"), help="BLIP dimensions")
-    parser.add_argument("--image-size", type=int, default=224)
-    parser.add_argument("--images", type=int, default=4)
-    parser.add_argument("--batch-size", type=int, default=4, help="images per model call (both sides)")
-    parser.add_argument("--captions", default="1,5", help="comma-separated N (captions per image)")
-    parser.add_argument("--max-length", type=int, default=30, help="tokens per caption, prompt included")
-    parser.add_argument("--repeats", type=int, default=2, help="runs per side; the best is kept")
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="torch intra-op threads (0: torch's default). On a shared CPU, "
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    preset: str = option("base", "BLIP dimensions", ("base", "large"))
+    image_size: int = option(224)
+    images: int = option(4)
+    batch_size: int = option(4, "images per model call (both sides)")
+    captions: str = option("1,5", "comma-separated N (captions per image)")
+    max_length: int = option(30, "tokens per caption, prompt included")
+    repeats: int = option(2, "runs per side; the best is kept")
+    threads: int = option(
+        1,
+        "torch intra-op threads (0: torch's default). On a shared CPU, "
         "2 threads stall on each other whenever the load exceeds the cores; 1 is the stable choice.",
     )
-    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    parser.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "fp16"))
-    parser.add_argument("--skip-pipeline", action="store_true", help="measure (a) and (b) only")
-    parser.add_argument(
-        "--pipeline-engine", default="fast", choices=engine_names(), help="the pipeline's --engine for (c)"
+    device: str = option("cpu", choices=("cpu", "cuda"))
+    precision: str = option("fp32", choices=("fp32", "bf16", "fp16"))
+    skip_pipeline: bool = option(False, "measure (a) and (b) only")
+    pipeline_engine: str = option("fast", "the pipeline's --engine for (c)", choices=tuple(engine_names()))
+
+
+def parse_args() -> Settings:
+    return parse_settings(
+        Settings, prog="python -m benchmarks.capfilt", description=__doc__.splitlines()[0], dashed=True
     )
-    return parser.parse_args()
 
 
 def main() -> None:

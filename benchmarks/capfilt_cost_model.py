@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 
 TEXT = {"layers": 12, "width": 768, "vocab": 30524}  # BERT-base text side of both BLIP sizes
 VISION = {
@@ -66,12 +66,17 @@ def flops_per_image(c: Costs, captions: int, shared: bool) -> float:
     return captioner + filter_
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    mfu: float = option(0.3, "assumed fraction of peak FLOP/s achieved")
+    tokens: int = option(30, "text positions per caption / scored text")
+    image_size: int = option(384)
+
+
 def main() -> None:
-    parser = StrictArgumentParser(prog="python -m benchmarks.capfilt_cost_model", description=__doc__)
-    parser.add_argument("--mfu", type=float, default=0.3, help="assumed fraction of peak FLOP/s achieved")
-    parser.add_argument("--tokens", type=int, default=30, help="text positions per caption / scored text")
-    parser.add_argument("--image_size", type=int, default=384)
-    args = parser.parse_args()
+    args = parse_settings(Settings, prog="python -m benchmarks.capfilt_cost_model", description=__doc__)
 
     results = []
     print(f"CapFilt cost model: {args.image_size} px, {args.tokens} text positions, MFU {args.mfu:.0%}")

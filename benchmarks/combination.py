@@ -26,11 +26,12 @@ import logging
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
 from models.clip.pretrain import main as pretrain
@@ -98,26 +99,27 @@ def train_run(name: str, world: Path, tokenizer: Path, output: Path, args, seed:
     return time.perf_counter() - started
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    workdir: str = option("", "keep world, runs and models here (default: a temp dir)")
+    samples: int = option(12000, "training samples per run (equal compute)")
+    batch_size: int = option(16, "B: samples per dataset per step")
+    weights: str = option("1.0,1.0", "LTIP,ALIGN weights of the combined runs")
+    preset: str = option("demo", "CLIP size preset")
+    lr: float = option(1e-3, "peak learning rate")
+    seeds: int = option(1, "repeat every run with this many seeds")
+    ltip_size: int = option(1000, "clean pairs (human split)")
+    align_size: int = option(3000, "noisy pairs (web split)")
+    test_size: int = option(200, "held-out retrieval images")
+    classify_size: int = option(300, "held-out zero-shot images")
+    world_seed: int = option(0)
+    threads: int = option(1, "torch threads (1: robust when other jobs share the CPU)")
+
+
 def main(argv: list[str] | None = None) -> dict:
-    parser = StrictArgumentParser(prog="python -m benchmarks.combination", description=__doc__)
-    parser.add_argument(
-        "--workdir", default="", help="keep world, runs and models here (default: a temp dir)"
-    )
-    parser.add_argument("--samples", type=int, default=12000, help="training samples per run (equal compute)")
-    parser.add_argument("--batch_size", type=int, default=16, help="B: samples per dataset per step")
-    parser.add_argument("--weights", default="1.0,1.0", help="LTIP,ALIGN weights of the combined runs")
-    parser.add_argument("--preset", default="demo", help="CLIP size preset")
-    parser.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
-    parser.add_argument("--seeds", type=int, default=1, help="repeat every run with this many seeds")
-    parser.add_argument("--ltip_size", type=int, default=1000, help="clean pairs (human split)")
-    parser.add_argument("--align_size", type=int, default=3000, help="noisy pairs (web split)")
-    parser.add_argument("--test_size", type=int, default=200, help="held-out retrieval images")
-    parser.add_argument("--classify_size", type=int, default=300, help="held-out zero-shot images")
-    parser.add_argument("--world_seed", type=int, default=0)
-    parser.add_argument(
-        "--threads", type=int, default=1, help="torch threads (1: robust when other jobs share the CPU)"
-    )
-    args = parser.parse_args(argv)
+    args = parse_settings(Settings, argv, prog="python -m benchmarks.combination", description=__doc__)
     logging.disable(logging.INFO)
     # On a CPU shared with other jobs, a second intra-op thread mostly spins and can slow steps 10x or more.
     torch.set_num_threads(args.threads)

@@ -21,9 +21,10 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real" / "crawl"
 REAL_FILES = [
@@ -80,16 +81,17 @@ def _time(iterate, path: str, repeat: int) -> dict:
     }
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    web: int = option(400, "images of the demo world whose site WARC is read")
+    repeat: int = option(3, "timed passes over each file; the mean is reported")
+    baseline: str | None = option(None, "path of an older capfilt/ingest/crawl.py to compare with")
+
+
 def main() -> None:
-    parser = StrictArgumentParser(prog="python -m benchmarks.crawl", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--web", type=int, default=400, help="images of the demo world whose site WARC is read"
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="timed passes over each file; the mean is reported"
-    )
-    parser.add_argument("--baseline", help="path of an older capfilt/ingest/crawl.py to compare with")
-    args = parser.parse_args()
+    args = parse_settings(Settings, prog="python -m benchmarks.crawl", description=__doc__.splitlines()[0])
 
     from capfilt.ingest import crawl
 

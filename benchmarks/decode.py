@@ -14,18 +14,18 @@ Prints figures and ends with one JSON line.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from PIL import Image
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 from capfilt.ingest.normalize import ImageRejected, NormalizeConfig, normalize_image
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
@@ -76,17 +76,18 @@ def one_round(images: list[bytes], config: NormalizeConfig) -> tuple[float, int,
     return time.perf_counter() - started, refused, escaped
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    world_images: int = option(300, "demo-world web images to generate")
+    world_size: int = option(256, "side of the demo world's images")
+    image_size: int = option(128, "ingest's --image_size")
+    rounds: int = option(5, "timed rounds per set; the median is reported")
+
+
 def main(argv: list[str] | None = None) -> dict:
-    parser = StrictArgumentParser(
-        prog="python -m benchmarks.decode",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--world_images", type=int, default=300, help="demo-world web images to generate")
-    parser.add_argument("--world_size", type=int, default=256, help="side of the demo world's images")
-    parser.add_argument("--image_size", type=int, default=128, help="ingest's --image_size")
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per set; the median is reported")
-    args = parser.parse_args(argv)
+    args = parse_settings(Settings, argv, prog="python -m benchmarks.decode", description=__doc__)
     # The same work for every version: no size or aspect limit, small images enlarged as img2dataset does.
     options = {"image_size": args.image_size, "min_image_size": 0}
     fields = NormalizeConfig.__dataclass_fields__

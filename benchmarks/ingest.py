@@ -15,8 +15,9 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")  # no update check from img2dataset's resizer
 
@@ -87,14 +88,19 @@ def _ingest(urls: str, output: str, args) -> tuple[float, int, dict]:
     return time.perf_counter() - started, stats["pairs"], stats
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    images: int = option(2000)
+    image_size: int = option(256, "side of the served images")
+    resize: int = option(128, "keep_ratio target of both runs")
+    threads: int = option(32)
+    shard_size: int = option(500)
+
+
 def main() -> None:
-    parser = StrictArgumentParser(prog="python -m benchmarks.ingest", description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=2000)
-    parser.add_argument("--image_size", type=int, default=256, help="side of the served images")
-    parser.add_argument("--resize", type=int, default=128, help="keep_ratio target of both runs")
-    parser.add_argument("--threads", type=int, default=32)
-    parser.add_argument("--shard_size", type=int, default=500)
-    args = parser.parse_args()
+    args = parse_settings(Settings, prog="python -m benchmarks.ingest", description=__doc__.splitlines()[0])
 
     from capfilt.world.config import WorldConfig
     from capfilt.world.generate import generate_world

@@ -20,12 +20,13 @@ import logging
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
 from models.clip.task import ClipArgs, clip_task
@@ -52,17 +53,22 @@ def samples_per_second(model, optimizer, batches, steps: int, batch_size: int) -
     return steps * batch_size / (time.perf_counter() - started)
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    preset: str = option("demo", "CLIP size preset")
+    image_size: int = option(0, "model input size; 0 = the preset's")
+    batch_size: int = option(64)
+    steps: int = option(20, "timed steps per round and side")
+    rounds: int = option(3, "alternating Parquet / in-memory rounds")
+    num_workers: int = option(1, "DataLoader workers on the Parquet side")
+    pairs: int = option(2000, "pairs in the Parquet files (web split)")
+    threads: int = option(1, "torch threads of the training process")
+
+
 def main(argv: list[str] | None = None) -> dict:
-    parser = StrictArgumentParser(prog="python -m benchmarks.loader", description=__doc__)
-    parser.add_argument("--preset", default="demo", help="CLIP size preset")
-    parser.add_argument("--image_size", type=int, default=0, help="model input size; 0 = the preset's")
-    parser.add_argument("--batch_size", type=int, default=64)
-    parser.add_argument("--steps", type=int, default=20, help="timed steps per round and side")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating Parquet / in-memory rounds")
-    parser.add_argument("--num_workers", type=int, default=1, help="DataLoader workers on the Parquet side")
-    parser.add_argument("--pairs", type=int, default=2000, help="pairs in the Parquet files (web split)")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads of the training process")
-    args = parser.parse_args(argv)
+    args = parse_settings(Settings, argv, prog="python -m benchmarks.loader", description=__doc__)
     logging.disable(logging.INFO)
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as workdir:

@@ -19,8 +19,9 @@ import random
 import tarfile
 import tempfile
 import time
+from dataclasses import dataclass
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
@@ -83,12 +84,17 @@ def ingest(path: str, output: str, with_unique_keys: bool) -> dict:
         job.KeyRenames = original
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    samples: int = option(2000, "samples in the generated shard")
+    image_size: int = option(64, "side of the generated images")
+    repeat: int = option(3, "timed runs per reader; the best is reported")
+
+
 def main() -> None:
-    parser = StrictArgumentParser(prog="python -m benchmarks.readers", description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=2000, help="samples in the generated shard")
-    parser.add_argument("--image_size", type=int, default=64, help="side of the generated images")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per reader; the best is reported")
-    args = parser.parse_args()
+    args = parse_settings(Settings, prog="python -m benchmarks.readers", description=__doc__.splitlines()[0])
     results: dict = {"samples": args.samples}
     with tempfile.TemporaryDirectory() as work:
         plain = f"{work}/shard.tar"

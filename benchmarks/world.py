@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from dataclasses import dataclass
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import option, parse_settings
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.render import encode_jpeg, render_scene
 from capfilt.world.scene import sample_scene
@@ -40,10 +41,15 @@ def generator_rate(size: int, images: int) -> float:
         return images / (time.perf_counter() - started)
 
 
+@dataclass
+class Settings:
+    """This benchmark's flags, one per field (capfilt.flags)."""
+
+    images: int = option(1000, "images per run at 64 px (a quarter at 224)")
+
+
 def main() -> None:
-    parser = StrictArgumentParser(prog="python -m benchmarks.world", description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=1000, help="images per run at 64 px (a quarter at 224)")
-    args = parser.parse_args()
+    args = parse_settings(Settings, prog="python -m benchmarks.world", description=__doc__.splitlines()[0])
     results = {}
     for size in SIZES:
         images = args.images if size == 64 else max(1, args.images // 4)

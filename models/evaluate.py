@@ -21,7 +21,7 @@ import torch
 from tqdm import tqdm
 
 import schemas
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand, option
 from models.evaluation import retrieval, zeroshot
 from models.evaluation.encoders import load_encoder
 from models.training.data import decode_image, iter_table_records, table_schema
@@ -165,22 +165,34 @@ def format_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class EvaluateArgs:
+    """The flags of `models.evaluate clip|blip`."""
+
+    checkpoint: str = option(help="transformers checkpoint directory")
+    data: str = option("", "held-out pairs/curated Parquet glob(s) for retrieval")
+    classify: str = option("", "pairs Parquet glob(s) of images to classify zero-shot")
+    labels: str = option("", "labels Parquet glob(s) giving class_name per key")
+    templates: str = option(
+        "|".join(zeroshot.DEFAULT_TEMPLATES),
+        "prompt templates separated by '|', each with {} for the class name",
+    )
+    batch_size: int = option(64, "images embedded at once")
+    limit: int = option(0, "evaluate at most this many images per set")
+
+
+# The checkpoint kinds, one subcommand each (registered like every models.* subcommand).
+MODELS = {
+    "clip": "a CLIP checkpoint (models.pretrain clip, or transformers' CLIPModel)",
+    "blip": "a BLIP checkpoint, through its ITC embeddings",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.evaluate", description=__doc__)
-    parser.add_argument("model", choices=["clip", "blip"], help="checkpoint kind (blip: its ITC embeddings)")
-    parser.add_argument("--checkpoint", required=True, help="transformers checkpoint directory")
-    parser.add_argument("--data", default="", help="held-out pairs/curated Parquet glob(s) for retrieval")
-    parser.add_argument(
-        "--classify", default="", help="pairs Parquet glob(s) of images to classify zero-shot"
-    )
-    parser.add_argument("--labels", default="", help="labels Parquet glob(s) giving class_name per key")
-    parser.add_argument(
-        "--templates",
-        default="|".join(zeroshot.DEFAULT_TEMPLATES),
-        help="prompt templates separated by '|', each with {} for the class name",
-    )
-    parser.add_argument("--batch_size", type=int, default=64, help="images embedded at once")
-    parser.add_argument("--limit", type=int, default=0, help="evaluate at most this many images per set")
+    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip}")
+    for model, text in MODELS.items():
+        add_dataclass_arguments(add_subcommand(models, model, help=text), EvaluateArgs)
     return parser
 
 

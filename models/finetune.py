@@ -12,7 +12,13 @@ from functools import partial
 
 from capfilt.flags import StrictArgumentParser
 from models.blip.task import BlipConfigArgs, blip_task
-from models.common.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
+from models.common.cli import (
+    add_dataclass_arguments,
+    add_subcommand,
+    check_args,
+    print_summary,
+    setup_logging,
+)
 from models.training.loop import TrainConfig, run_training
 
 # BLIP's fine-tuning recipe: small learning rate, cosine decay without warmup.
@@ -27,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.finetune", description=__doc__)
     kinds = parser.add_subparsers(dest="kind", required=True)
     for kind, text in KINDS.items():
-        sub = kinds.add_parser(kind, help=text, description=text)
+        sub = add_subcommand(kinds, kind, help=text)
         add_dataclass_arguments(sub, BlipConfigArgs)
         add_dataclass_arguments(sub, TrainConfig, FINETUNE_DEFAULTS)
     return parser

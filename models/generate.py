@@ -20,8 +20,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> dict:
     setup_logging()
-    args = build_parser().parse_args(argv)
-    summary = args.run(args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        summary = args.run(args)
+    except (ValueError, FileNotFoundError) as error:
+        # An unreadable image or checkpoint: one line naming it, as every models.* command does.
+        parser.error(f"{args.model}: {error}")
     print_summary(summary)
     return summary
 

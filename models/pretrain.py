@@ -9,7 +9,13 @@ import argparse
 from functools import partial
 
 from capfilt.flags import StrictArgumentParser
-from models.common.cli import add_dataclass_arguments, check_args, print_summary, setup_logging
+from models.common.cli import (
+    add_dataclass_arguments,
+    add_subcommand,
+    check_args,
+    print_summary,
+    setup_logging,
+)
 from models.training.loop import TrainConfig, run_training
 
 
@@ -28,16 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = StrictArgumentParser(prog="python -m models.pretrain", description=__doc__)
     models = parser.add_subparsers(dest="model", required=True)
-    blip = models.add_parser(
+    blip = add_subcommand(
+        models,
         "blip",
         help="BLIP: ITC + ITM + LM from scratch or from a transformers checkpoint",
         description="Pretrain BLIP (ITC + ITM with hard negatives + LM). The output directory loads "
         "with transformers' BlipForConditionalGeneration and BlipForImageTextRetrieval, "
         "and with models.finetune --init.",
+        run=_blip,
     )
     add_dataclass_arguments(blip, BlipConfigArgs)
     add_dataclass_arguments(blip, TrainConfig)
-    blip.set_defaults(run=_blip)
     add_flamingo_parser(models)
     add_lm_parser(models)
     add_blip2_parser(models)

@@ -14,6 +14,7 @@ module only routes records between Beam transforms.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -32,6 +33,7 @@ from apache_beam.pvalue import AsList, AsSingleton, TaggedOutput
 from capfilt.flags import StrictArgumentParser
 from capfilt.ingest import dedup
 from capfilt.ingest import report as ingest_report
+from capfilt.ingest.config import IngestSettings
 from capfilt.ingest.fetch import Fetcher
 from capfilt.ingest.rows import (
     IMAGE_FORMATS,
@@ -53,7 +55,7 @@ from pipelines.common.rejects import record_or_reject
 from pipelines.common.runner import new_pipeline, pipeline_options
 from pipelines.common.summary import announce, say_summary
 from pipelines.common.unique_keys import KeyRenames, with_key
-from pipelines.ingest_options import IngestOptions, ingest_config
+from pipelines.ingest_options import IngestOptions, ingest_settings
 from schemas import (
     CANDIDATES,
     CAPTION,
@@ -502,17 +504,14 @@ def check_extractable(files: list[str], config: IngestConfig) -> None:
             )
 
 
-def run_summary(ingest: IngestOptions, files: list[str], output: str) -> dict:
+def run_summary(ingest: IngestSettings, files: list[str], output: str) -> dict:
     """How the run was made, for report.html: a readable line, and every ingest flag folded below it."""
-    parser = StrictArgumentParser(add_help=False)
-    IngestOptions._add_argparse_args(parser)
-    names = [action.dest for action in parser._actions]
     return {
         "input": ingest.input,
         "input_files": len(files),
         "output": output,
         "mode": "extract only (--no_download)" if ingest.no_download else "download",
-        "settings": {name: getattr(ingest, name) for name in names},
+        "settings": dataclasses.asdict(ingest),
     }
 
 
@@ -520,12 +519,12 @@ def run(argv: list[str] | None = None) -> dict | None:
     """Run the job; returns what stats.json holds. A bad argument or output folder exits with status 2
     before Beam starts; RunCheckFailed when the finished run kept nothing or lost a record."""
     parser, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
-    ingest = beam_options.view_as(IngestOptions)
+    ingest = ingest_settings(beam_options)
     missing = [f"--{name}" for name in ("input", "output") if not getattr(ingest, name)]
     if missing:
         parser.error(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     try:
-        config = ingest_config(ingest)
+        config = ingest.worker_config()
         files = expand(ingest.input, INPUT_SUFFIXES)
     except (ValueError, OSError) as error:
         parser.error(str(error))

@@ -11,7 +11,12 @@ import sys
 import pytest
 
 from capfilt.curate.config import HELP_GROUPS, CapfiltConfig
-from capfilt.flags import StrictArgumentParser, closest_flag, unknown_arguments_message
+from capfilt.flags import (
+    StrictArgumentParser,
+    add_dataclass_arguments,
+    closest_flag,
+    unknown_arguments_message,
+)
 from pipelines import capfilt as capfilt_job
 from pipelines import ingest as ingest_job
 from pipelines.common import options
@@ -145,7 +150,7 @@ def test_every_job_flag_is_documented_and_grouped():
     grouped = {name for names in HELP_GROUPS.values() for name in names}
     assert set(CapfiltConfig.__dataclass_fields__) == grouped  # a new field needs a --help section
     capfilt_parser, ingest_parser = options.new_parser("capfilt"), options.new_parser("ingest")
-    options.add_dataclass_flags(capfilt_parser, CapfiltConfig, HELP_GROUPS)
+    add_dataclass_arguments(capfilt_parser, CapfiltConfig, groups=HELP_GROUPS)
     ingest_job.IngestOptions._add_argparse_args(ingest_parser)
     for parser in (capfilt_parser, ingest_parser):
         undocumented = [a.option_strings[0] for a in parser._actions if not (a.help or "").strip()]
@@ -255,7 +260,7 @@ def test_the_other_mains_stop_on_a_misspelt_flag(capsys, tmp_path):
     w = str(tmp_path / "w")
     for main, argv, line in [
         (finetune.main, ["filter", "--lrr", "1"], "models.finetune filter: error: unknown flag --lrr"),
-        (evaluate.main, ["clip", "--checkpont", "c"], "models.evaluate: error: unknown flag --checkpont"),
+        (evaluate.main, ["clip", "--checkpont=c"], "models.evaluate clip: error: unknown flag --checkpont"),
         (bootstrap.main, ["--workdir", w, "--scal", "1"], "pipelines.bootstrap: error: unknown flag --scal"),
     ]:  # fmt: skip
         with pytest.raises(SystemExit) as exit_info:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+from capfilt.flags import option as _option
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
 # The demo captioner and filter shipped with the repository (written by `models/`).
@@ -15,13 +17,6 @@ DECODINGS = ("nucleus", "greedy")
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("fp32", "bf16", "fp16")
 ITM_FIRST_TOKENS = ("auto", "cls", "enc")
-
-
-def _option(default, help: str, choices: tuple | None = None):
-    metadata = {"help": help}
-    if choices:
-        metadata["choices"] = choices
-    return field(default=default, metadata=metadata)
 
 
 @dataclass

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
+from capfilt.flags import option
 from capfilt.world.webtext import NOISE_TYPES
 
 MIN_IMAGE_SIZE, MAX_IMAGE_SIZE = 64, 384
@@ -57,21 +58,29 @@ def format_noise_mix(mix: dict[str, float]) -> str:
 
 @dataclass
 class WorldConfig:
-    """What to generate. Counts are records per split; the defaults make a useful corpus in seconds."""
+    """What to generate. Counts are records per split; the defaults make a useful corpus in seconds.
+    Each field is one flag of `python -m capfilt.world` (capfilt.flags), its help in the field."""
 
-    seed: int = 0
-    web: int = 2000
-    human: int = 500
-    test: int = 200
-    classify: int = 200
-    documents: int = 100
-    clips: int = 100
-    image_size: int = 64
-    # Frames per clip.
-    clip_frames: int = 8
-    # Records per Parquet part file.
-    rows_per_part: int = 5000
-    noise: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_NOISE))
+    seed: int = option(0, "seed of everything generated; the same seed gives the same bytes")
+    web: int = option(2000, "web pairs: noisy alt text T_w")
+    human: int = option(
+        500, "clean pairs with 5 human-style captions each (for fine-tuning captioner and filter)"
+    )
+    test: int = option(200, "clean held-out pairs, scenes disjoint from web and human")
+    classify: int = option(
+        200, "held-out single-object pairs labelled by shape, for zero-shot classification"
+    )
+    documents: int = option(100, "interleaved image-text documents (2-4 images each), for Flamingo")
+    clips: int = option(100, "short clips of a moving object, for Flamingo")
+    image_size: int = option(64, f"image side in pixels, {MIN_IMAGE_SIZE} to {MAX_IMAGE_SIZE}")
+    clip_frames: int = option(8, "frames per clip")
+    rows_per_part: int = option(5000, "records per Parquet part file")
+    noise: dict[str, float] = option(
+        default_factory=lambda: dict(DEFAULT_NOISE),
+        help="mix of web noise types as NAME=FRACTION,... summing to 1 (types left out get 0)",
+        parse=parse_noise_mix,
+        show=format_noise_mix,
+    )
 
     def __post_init__(self) -> None:
         """Raise ValueError naming the bad setting, so the CLI can report it in one line."""

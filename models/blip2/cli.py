@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from models.common.cli import add_dataclass_arguments
+from models.common.cli import add_dataclass_arguments, add_subcommand
 from models.training.loop import TrainConfig, run_training
 
 TRAIN_DEFAULTS = {"output": "runs/blip2", "lr": 1e-4, "warmup_steps": 2000}
@@ -19,13 +19,14 @@ def run_pretrain(args: argparse.Namespace) -> dict:
 def add_pretrain_parser(subparsers) -> None:
     from models.blip2.task import Blip2Args
 
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "blip2",
         help="BLIP-2: Q-Former (stage 1: ITC+ITM+ITG) and soft prompt of a frozen LM (stage 2)",
         description="Stage 1 trains the Q-Former against a frozen image encoder and writes a directory "
         "Blip2ForImageTextRetrieval loads; stage 2 (--init STAGE1 --lm LM) trains queries, Q-Former and "
         "projection as a soft prompt of the frozen LM and writes a Blip2ForConditionalGeneration.",
+        run=run_pretrain,
     )
     add_dataclass_arguments(parser, Blip2Args)
     add_dataclass_arguments(parser, TrainConfig, TRAIN_DEFAULTS)
-    parser.set_defaults(run=run_pretrain)

@@ -14,6 +14,7 @@ from capfilt.flags import StrictArgumentParser
 from models.clip.task import ClipArgs, clip_task
 from models.common.cli import (
     add_dataclass_arguments,
+    add_subcommand,
     check_args,
     dataclass_from_args,
     print_summary,
@@ -36,13 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_dataclass_arguments(parser, ClipArgs)
     add_dataclass_arguments(parser, CombinationConfig)
     add_dataclass_arguments(parser, TrainConfig, CLIP_TRAIN_DEFAULTS)
-    parser.set_defaults(run=run)
 
 
 def add_clip_parser(subparsers) -> argparse.ArgumentParser:
     """Register the `clip` subcommand on models.pretrain's subparsers."""
-    parser = subparsers.add_parser(
-        "clip", help="CLIP: contrastive image-text pretraining", description=DESCRIPTION
+    parser = add_subcommand(
+        subparsers, "clip", help="CLIP: contrastive image-text pretraining", description=DESCRIPTION, run=run
     )
     add_arguments(parser)
     return parser
@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     setup_logging()
     parser = StrictArgumentParser(prog="python -m models.clip.pretrain", description=DESCRIPTION)
+    parser.set_defaults(run=run)
     add_arguments(parser)
     args = parser.parse_args(argv)
     check_args(parser, args)

@@ -1,35 +1,24 @@
-"""Command-line flags mapped one to one onto configuration dataclasses, on capfilt.flags' strict parser."""
+"""What every `models.*` command line shares: flags from config dataclasses (capfilt.flags' one mechanism,
+re-exported here for the model packages), the pre-flight device check, logging and the summary line."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
 import sys
-import typing
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand, dataclass_from_args
 
-
-def add_dataclass_arguments(parser: argparse.ArgumentParser, cls, overrides: dict | None = None) -> None:
-    """One flag per field: --name, typed like the field, with the field's metadata["help"] and
-    metadata["choices"]; the help formatter (capfilt.flags) shows each default."""
-    overrides = overrides or {}
-    hints = typing.get_type_hints(cls)
-    group = parser.add_argument_group(cls.__name__)
-    for f in dataclasses.fields(cls):
-        default = overrides.get(f.name, f.default)
-        kind = hints[f.name]
-        text = f.metadata.get("help", "")
-        if kind is bool:
-            group.add_argument(
-                f"--{f.name}", action=argparse.BooleanOptionalAction, default=default, help=text
-            )
-        else:
-            choices = f.metadata.get("choices")
-            group.add_argument(f"--{f.name}", type=kind, default=default, choices=choices, help=text)
+__all__ = [
+    "add_dataclass_arguments",
+    "add_subcommand",
+    "check_args",
+    "dataclass_from_args",
+    "print_summary",
+    "setup_logging",
+]
 
 
 def check_args(parser: StrictArgumentParser, args: argparse.Namespace) -> None:
@@ -41,10 +30,6 @@ def check_args(parser: StrictArgumentParser, args: argparse.Namespace) -> None:
             parser.active_parser(args).error(
                 "--device cuda was requested but no CUDA device is visible; use --device cpu or auto"
             )
-
-
-def dataclass_from_args(cls, args: argparse.Namespace):
-    return cls(**{f.name: getattr(args, f.name) for f in dataclasses.fields(cls)})
 
 
 def setup_logging() -> None:

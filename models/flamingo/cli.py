@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
-from models.common.cli import add_dataclass_arguments
+from capfilt.flags import option
+from models.common.cli import add_dataclass_arguments, add_subcommand
 from models.training.loop import TrainConfig, run_training
 
 TRAIN_DEFAULTS = {"output": "runs/flamingo", "lr": 1e-4, "warmup_steps": 500}
@@ -19,7 +21,8 @@ def run_pretrain(args: argparse.Namespace) -> dict:
 def add_pretrain_parser(subparsers) -> None:
     from models.flamingo.task import FlamingoArgs
 
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "flamingo",
         help="Flamingo: Perceiver Resampler + gated cross-attention around a frozen causal LM",
         description="Train Flamingo's new parts (resampler, gated cross-attention, <image> and "
@@ -28,10 +31,10 @@ def add_pretrain_parser(subparsers) -> None:
         "world's documents (one sequence per page) and clips (one sequence per clip, its frames one "
         "media item), in any mix; each file is read by the schema it is stamped with. --batch_size "
         "counts rows (pairs, documents or clips).",
+        run=run_pretrain,
     )
     add_dataclass_arguments(parser, FlamingoArgs)
     add_dataclass_arguments(parser, TrainConfig, TRAIN_DEFAULTS)
-    parser.set_defaults(run=run_pretrain)
 
 
 def read_images(paths: str) -> list:
@@ -45,9 +48,9 @@ def read_images(paths: str) -> list:
             with open(path, "rb") as handle:
                 images.append(decode_image(handle.read()).image)
         except OSError as error:
-            raise SystemExit(f"--images {path}: cannot read it ({error.strerror or error})") from None
+            raise ValueError(f"--images {path}: cannot read it ({error.strerror or error})") from None
         except ImageRejected as rejected:
-            raise SystemExit(f"--images {path}: {rejected.reason} ({rejected.detail})") from None
+            raise ValueError(f"--images {path}: {rejected.reason} ({rejected.detail})") from None
     return images
 
 
@@ -61,17 +64,25 @@ def run_generate(args: argparse.Namespace) -> dict:
     return {"model": "flamingo", "prompt": args.prompt, "images": len(images), "text": text}
 
 
+@dataclass
+class GenerateArgs:
+    """The flags of `models.generate flamingo`."""
+
+    checkpoint: str = option(help="directory written by models.pretrain flamingo")
+    images: str = option("", "comma-separated image files, one per <image>")
+    prompt: str = option("<image>a picture of", "interleaved text prompt")
+    max_new_tokens: int = option(30, "tokens to generate at most")
+    top_p: float = option(0.0, "nucleus sampling; 0 = greedy")
+    seed: int = option(0, "sampling seed")
+
+
 def add_generate_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "flamingo",
         help="few-shot generation from images and an interleaved prompt",
         description="Continue PROMPT, whose <image> tokens stand for --images in order, e.g. "
         '--images a.png,b.png --prompt "<image>a red circle<|endofchunk|><image>a picture of"',
+        run=run_generate,
     )
-    parser.add_argument("--checkpoint", required=True, help="directory written by models.pretrain flamingo")
-    parser.add_argument("--images", default="", help="comma-separated image files, one per <image>")
-    parser.add_argument("--prompt", default="<image>a picture of", help="interleaved text prompt")
-    parser.add_argument("--max_new_tokens", type=int, default=30, help="tokens to generate at most")
-    parser.add_argument("--top_p", type=float, default=0.0, help="nucleus sampling; 0 = greedy")
-    parser.add_argument("--seed", type=int, default=0, help="sampling seed")
-    parser.set_defaults(run=run_generate)
+    add_dataclass_arguments(parser, GenerateArgs)

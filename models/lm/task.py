@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from transformers import AutoTokenizer
 
-from models.common.cli import add_dataclass_arguments
+from models.common.cli import add_dataclass_arguments, add_subcommand
 from models.lm.model import LM_PRESETS, build_causal_lm, train_causal_tokenizer
 from models.training.data import iter_texts
 from models.training.loop import Task, TrainConfig, barrier, is_main, run_training
@@ -99,12 +99,13 @@ def run_pretrain(args: argparse.Namespace) -> dict:
 
 
 def add_pretrain_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "lm",
         help="a small causal LM on the corpus' texts (the frozen LM of Flamingo and BLIP-2)",
         description="Train an OPT-architecture causal LM and a WordPiece tokenizer on the texts of "
         "pairs/curated Parquet; the output loads with AutoModelForCausalLM and is what --lm takes.",
+        run=run_pretrain,
     )
     add_dataclass_arguments(parser, CausalLMArgs)
     add_dataclass_arguments(parser, TrainConfig, TRAIN_DEFAULTS)
-    parser.set_defaults(run=run_pretrain)

@@ -11,15 +11,12 @@ default and choices; `--help_beam` lists Beam's options.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import functools
-import types
-import typing
 from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, _BeamArgumentParser
 
-from capfilt.flags import StrictArgumentParser, closest_flag
+from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, closest_flag, dataclass_from_args
 
 BEAM_EPILOG = """Beam's own pipeline options are accepted too (--runner, --direct_num_workers,
 --direct_running_mode, --experiments, Dataflow's --project, --region, --temp_location, ...):
@@ -81,51 +78,6 @@ def new_parser(description: str, prog: str | None = None) -> StrictArgumentParse
     return parser
 
 
-def _scalar_type(annotation) -> type:
-    """`int`, `str | None`, ... -> the callable argparse converts with."""
-    hint = annotation
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
-    return hint
-
-
-def _parse_bool(value: str) -> bool:
-    lowered = value.lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
-
-
-def add_dataclass_flags(
-    parser: argparse.ArgumentParser,
-    settings_class: type,
-    groups: dict[str, Sequence[str]] | None = None,
-    choices: dict[str, Sequence[str]] | None = None,
-) -> None:
-    """One flag per field (its metadata's help and choices); `groups` titles help sections by field name,
-    fields in none go under "other"; `choices` adds choices known only at run time (e.g. engines)."""
-    hints = typing.get_type_hints(settings_class)
-    group_of = {name: title for title, names in (groups or {}).items() for name in names}
-    sections = {title: parser.add_argument_group(title) for title in [*(groups or {}), OTHER_GROUP]}
-    for field in dataclasses.fields(settings_class):
-        group = sections[group_of.get(field.name, OTHER_GROUP)]
-        kind = _scalar_type(hints[field.name])
-        help_text = field.metadata.get("help", "")
-        allowed = (choices or {}).get(field.name) or field.metadata.get("choices")
-        if kind is bool:
-            # --flag alone means true; --flag=false is accepted too.
-            group.add_argument(
-                f"--{field.name}", type=_parse_bool, nargs="?", const=True, default=field.default,
-                metavar="BOOL", help=help_text,
-            )  # fmt: skip
-        else:
-            group.add_argument(
-                f"--{field.name}", type=kind, default=field.default, choices=allowed, help=help_text,
-            )  # fmt: skip
-
-
 def split_beam_args(
     parser: StrictArgumentParser, argv: Sequence[str]
 ) -> tuple[argparse.Namespace, list[str]]:
@@ -173,9 +125,9 @@ def parse(
     groups: dict[str, Sequence[str]] | None = None,
     choices: dict[str, Sequence[str]] | None = None,
 ):
-    """Split argv into the job's settings (a `settings_class` instance) and Beam's PipelineOptions."""
+    """Split argv into the job's settings (a `settings_class` instance, its flags made by
+    capfilt.flags.add_dataclass_arguments) and Beam's PipelineOptions."""
     parser = new_parser(description, prog)
-    add_dataclass_flags(parser, settings_class, groups, choices)
+    add_dataclass_arguments(parser, settings_class, groups=groups, choices=choices, other_group=OTHER_GROUP)
     known, beam_args = split_beam_args(parser, argv)
-    settings = settings_class(**vars(known))
-    return settings, PipelineOptions(beam_args)
+    return dataclass_from_args(settings_class, known), PipelineOptions(beam_args)
