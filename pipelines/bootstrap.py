@@ -26,9 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 from pathlib import Path
 
-import torch
-from transformers.utils import logging as transformers_logging
-
 import schemas
 from capfilt.bootstrap import ablation
 from capfilt.bootstrap.ablation_report import aggregate, ordering_verdict
@@ -40,9 +37,8 @@ from capfilt.flags import StrictArgumentParser, report_error
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.site import build_site
 from capfilt.world.site_server import serve_site
-from models.blip.task import BlipConfigArgs
 from pipelines.bootstrap_process import RunFailed, run_in_process
-from pipelines.bootstrap_runs import evaluate_checkpoint, train_blip, train_config
+from pipelines.bootstrap_runs import blip_settings, evaluate_checkpoint, train_blip, train_config
 
 SETTINGS_FILE = "bootstrap.json"
 # The demo world's scenes are simple shapes on few textures: at ingest's default pHash threshold (4 bits)
@@ -134,7 +130,7 @@ class Bootstrap:
         s = self.scale
         preset, lr = (s.bootstrap_preset, s.bootstrap_lr) if bootstrap else (s.preset, s.lr)
         train = train_config("pretrain", data, output, s.pretrain_steps, lr, s, seed)
-        model = BlipConfigArgs(preset=preset, image_size=s.model_image_size, **vocabulary)
+        model = blip_settings(preset=preset, image_size=s.model_image_size, **vocabulary)
         # Step 2 runs alone: it gets every core the scale's parallel runs would share.
         threads = s.jobs if bootstrap else 1
         return run_in_process(train_blip, "pretrain", model, train, log=log, threads=threads)
@@ -164,7 +160,7 @@ class Bootstrap:
             output, lr = directory / kind, s.finetune_lr
             steps = s.captioner_steps if kind == "captioner" else s.filter_steps
             train = train_config(kind, human, output, steps, lr, s, self.seed)
-            model = BlipConfigArgs(init=str(base))
+            model = blip_settings(init=str(base))
             return run_in_process(train_blip, kind, model, train, log=directory / f"{kind}.log")
 
         with ThreadPoolExecutor(max_workers=s.jobs) as pool:
@@ -282,7 +278,11 @@ def run(argv: list[str] | None = None) -> dict:
         scale = Scale(**{**scale.as_dict(), "jobs": args.jobs})
     workdir = Path(args.workdir)
     check_settings(workdir, run_settings(scale, args.seed))
-    # Evaluation runs in this process beside the training processes: one thread each (see bootstrap_runs).
+    # Here, not at the top: every run's process imports this module as it starts (see bootstrap_runs).
+    import torch
+    from transformers.utils import logging as transformers_logging
+
+    # Evaluation runs in this process beside the training processes: one thread each (bootstrap_process).
     torch.set_num_threads(1)
     # Loading a pretrained BLIP as a retrieval model skips the decoder's weights by design: not news. The
     # in-process evaluations' bars would interleave with the step lines; the children's logs keep theirs.

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from models.blip.task import BlipConfigArgs
 from pipelines.bootstrap_process import RunFailed, run_in_process
-from pipelines.bootstrap_runs import train_blip, train_config
+from pipelines.bootstrap_runs import blip_settings, train_blip, train_config
 
 
 def test_the_value_comes_back_and_the_output_goes_to_the_log(tmp_path):
@@ -68,10 +69,19 @@ def test_a_training_step_returns_its_summary(tiny_blip, small_world, tmp_path):
     train = train_config("filter", human, tmp_path / "filter", 2, 1e-5, _Scale, seed=0)
     assert train.warmup_steps == 0 and train.num_workers == 0  # models.finetune's defaults, no workers
     summary = run_in_process(
-        train_blip, "filter", BlipConfigArgs(init=tiny_blip["filter"]), train, log=tmp_path / "filter.log"
+        train_blip, "filter", blip_settings(init=tiny_blip["filter"]), train, log=tmp_path / "filter.log"
     )
     assert summary["task"] == "blip-filter" and summary["steps"] == 2 and summary["finished"]
     assert summary["output"] == str(tmp_path / "filter")
     assert (tmp_path / "filter" / "config.json").exists()
     assert isinstance(summary["loss"], float)
     assert json.loads(Path(tmp_path / "filter.log").read_text().splitlines()[-1]) == summary
+
+
+def test_a_run_process_starts_without_torch_or_beam():
+    """Each spawned run imports pipelines.bootstrap first (the main module): it must stay light."""
+    heavy = "{'torch', 'transformers', 'apache_beam'}"
+    probe = f"import sys, pipelines.bootstrap; print(sorted({heavy} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
