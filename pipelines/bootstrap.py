@@ -26,9 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 from pathlib import Path
 
-import torch
-from transformers.utils import logging as transformers_logging
-
 import schemas
 from capfilt.bootstrap import ablation
 from capfilt.bootstrap.ablation_report import aggregate, ordering_verdict
@@ -40,7 +37,8 @@ from capfilt.flags import StrictArgumentParser, report_error
 from capfilt.world import WorldConfig, generate_world
 from capfilt.world.site import build_site
 from capfilt.world.site_server import serve_site
-from pipelines.bootstrap_runs import RunFailed, evaluate_checkpoint, run_module, train_args
+from pipelines.bootstrap_process import RunFailed, run_in_process
+from pipelines.bootstrap_runs import blip_settings, evaluate_checkpoint, train_blip, train_config
 
 SETTINGS_FILE = "bootstrap.json"
 # The demo world's scenes are simple shapes on few textures: at ingest's default pHash threshold (4 bits)
@@ -88,6 +86,8 @@ class Bootstrap:
         ]
 
     def ingest(self, directory: Path, done: dict) -> dict:
+        from pipelines import ingest as ingest_job  # here: each run's process imports this module, not Beam
+
         s = self.scale
         config = WorldConfig(
             seed=self.seed, web=s.web, human=s.human, test=s.test, classify=0, documents=0, clips=0,
@@ -99,18 +99,17 @@ class Bootstrap:
         with serve_site(str(site_dir)) as server:
             # The WARC records the pages at the live server's address, so the site is built once it listens.
             site = build_site(str(self.world), str(site_dir), base_url=server.base_url)
-            run_module(
+            stats = run_in_process(
+                ingest_job.run,
                 [
-                    "pipelines.ingest",
                     "--input", site["warc"],
                     "--output", str(directory / "ingested"),
                     "--allow_networks", LOOPBACK,
                     "--image_size", str(s.image_size),
                     "--phash_threshold", str(PHASH_THRESHOLD),
                 ],
-                directory / "ingest.log",
+                log=directory / "ingest.log",
             )  # fmt: skip
-        stats = json.loads((directory / "ingested" / "stats.json").read_text())
         web_labels = read_labels([str(self.world / "labels" / "web.parquet")])
         labels = relabel_ingested(schemas.expand(self.ingested), web_labels)
         schemas.write_table(labels, schemas.LABELS, str(self.ingested_labels))
@@ -123,26 +122,31 @@ class Bootstrap:
         }
 
     def pretrain_blip(
-        self, data: str, output: Path, seed: int, log: Path, *extra: str, bootstrap: bool = False
-    ) -> dict | None:
-        """models.pretrain blip from scratch: the same preset, batch, steps and schedule for every arm; the
-        bootstrapping model (step 2) with its own preset and learning rate, alone on the machine."""
+        self, data: str, output: Path, seed: int, log: Path, *, bootstrap: bool = False, **vocabulary
+    ) -> dict:
+        """A BLIP pretraining run from scratch (as models.pretrain blip): the same preset, batch, steps and
+        schedule for every arm; the bootstrapping model (step 2) with its own preset and learning rate, alone
+        on the machine."""
         s = self.scale
         preset, lr = (s.bootstrap_preset, s.bootstrap_lr) if bootstrap else (s.preset, s.lr)
-        args = train_args(["models.pretrain", "blip"], data, output, s.pretrain_steps, lr, s, seed)
-        model = ["--preset", preset, "--image_size", str(s.model_image_size)]
+        train = train_config("pretrain", data, output, s.pretrain_steps, lr, s, seed)
+        model = blip_settings(preset=preset, image_size=s.model_image_size, **vocabulary)
         # Step 2 runs alone: it gets every core the scale's parallel runs would share.
         threads = s.jobs if bootstrap else 1
-        return run_module([*args, *model, "--warmup_steps", str(s.warmup_steps), *extra], log, threads)
+        return run_in_process(train_blip, "pretrain", model, train, log=log, threads=threads)
 
     def pretrain(self, directory: Path, done: dict) -> dict:
         web = ablation.web_rows(schemas.expand(self.ingested))
         human = ablation.human_rows(self.split_files("human"))
         corpus = ablation.write_corpus(chain(web, human), directory / "corpus.parquet", self.seed)
         model = directory / "model"
-        vocabulary = ["--vocab_size", str(self.scale.vocab_size)]
         summary = self.pretrain_blip(
-            corpus["file"], model, self.seed, directory / "train.log", *vocabulary, bootstrap=True
+            corpus["file"],
+            model,
+            self.seed,
+            directory / "train.log",
+            bootstrap=True,
+            vocab_size=self.scale.vocab_size,
         )
         metrics = evaluate_checkpoint(model, self.split_files("test"), self.test_labels(), self.scale)
         return {"corpus": corpus, "train": summary, "test": metrics}
@@ -155,20 +159,23 @@ class Bootstrap:
         def tune(kind: str) -> dict:
             output, lr = directory / kind, s.finetune_lr
             steps = s.captioner_steps if kind == "captioner" else s.filter_steps
-            args = train_args(["models.finetune", kind], human, output, steps, lr, s, self.seed)
-            return run_module([*args, "--init", str(base)], directory / f"{kind}.log")
+            train = train_config(kind, human, output, steps, lr, s, self.seed)
+            model = blip_settings(init=str(base))
+            return run_in_process(train_blip, kind, model, train, log=directory / f"{kind}.log")
 
         with ThreadPoolExecutor(max_workers=s.jobs) as pool:
             captioner, filter_ = pool.map(tune, ["captioner", "filter"])
         return {"captioner": captioner, "filter": filter_}
 
     def capfilt(self, directory: Path, done: dict) -> dict:
+        from pipelines import capfilt as capfilt_job  # here: each run's process imports this module, not Beam
+
         s = self.scale
         output = directory / "output"
         tuned = self.workdir / "3-finetune"
-        run_module(
+        stats = run_in_process(
+            capfilt_job.run,
             [
-                "pipelines.capfilt",
                 "--input", self.ingested,
                 "--output", str(output),
                 "--captioner", str(tuned / "captioner"),
@@ -182,9 +189,8 @@ class Bootstrap:
                 # Keeping nothing is a result the ablation reports (barely trained smoke-scale models do).
                 "--allow_empty_output",
             ],
-            directory / "capfilt.log",
+            log=directory / "capfilt.log",
         )  # fmt: skip
-        stats = json.loads((output / "stats.json").read_text())
         labels = read_labels([str(self.ingested_labels)])
         quality = curation_quality(ablation.capfilt_rows(str(output)), labels)
         keep = ("inputs", "curated", "rejects", "rejects_by_reason", "rescued_by_captioner", "seconds")
@@ -211,12 +217,11 @@ class Bootstrap:
             run = directory / "runs" / f"{arm}-seed{seed}"
             run.mkdir(parents=True)
             # One vocabulary for every arm (the step 2 model's), as BERT's is for every arm in the paper.
-            vocabulary = ["--tokenizer", str(tokenizer)]
             train = self.pretrain_blip(
-                corpora[arm]["file"], run / "model", seed, run / "train.log", *vocabulary
+                corpora[arm]["file"], run / "model", seed, run / "train.log", tokenizer=str(tokenizer)
             )
             metrics = {"arm": arm, "seed": seed, **evaluate_checkpoint(run / "model", test_files, labels, s)}
-            metrics["train_loss"] = train.get("loss") if train else None
+            metrics["train_loss"] = train["loss"]
             (run / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
             self.say(
                 f"    {arm:<9} seed {seed}: i2t R@1 {metrics['i2t_r1']:.1f}, "
@@ -273,7 +278,11 @@ def run(argv: list[str] | None = None) -> dict:
         scale = Scale(**{**scale.as_dict(), "jobs": args.jobs})
     workdir = Path(args.workdir)
     check_settings(workdir, run_settings(scale, args.seed))
-    # Evaluation runs in this process beside training subprocesses: one thread each (see bootstrap_runs).
+    # Here, not at the top: every run's process imports this module as it starts (see bootstrap_runs).
+    import torch
+    from transformers.utils import logging as transformers_logging
+
+    # Evaluation runs in this process beside the training processes: one thread each (bootstrap_process).
     torch.set_num_threads(1)
     # Loading a pretrained BLIP as a retrieval model skips the decoder's weights by design: not news. The
     # in-process evaluations' bars would interleave with the step lines; the children's logs keep theirs.

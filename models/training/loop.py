@@ -224,10 +224,15 @@ def check_resume(config: TrainConfig, settings: dict) -> None:
 
 
 def run_training(args, model_class, make_task: Callable) -> dict:
-    """What every single-task training subcommand does: parse its two configs, set up the processes,
-    check a resume, build the task (which validates checkpoints and data), record the configuration,
-    train."""
+    """What every single-task training subcommand does: its two configs from the flags, then run_task."""
     model_args, train_args = dataclass_from_args(model_class, args), dataclass_from_args(TrainConfig, args)
+    return run_task(model_args, train_args, make_task)
+
+
+def run_task(model_args, train_args: TrainConfig, make_task: Callable) -> dict:
+    """One single-task training run from its two configs, as a function (pipelines.bootstrap calls it):
+    set up the processes, check a resume, build the task (which validates checkpoints and data), record the
+    configuration, train. Returns the run's summary."""
     rank, world, device = setup_distributed(train_args.device)
     settings = resume_settings.run_settings(world, model=model_args, train=train_args)
     check_resume(train_args, settings)
@@ -245,6 +250,7 @@ __all__ = [
     "is_main",
     "mean_over_ranks",
     "param_groups",
+    "run_task",
     "run_training",
     "setup_distributed",
     "train",
