@@ -31,7 +31,8 @@ from capfilt.world.config import WorldConfig
 from capfilt.world.generate import generate_world
 from models.clip.task import ClipArgs, clip_task
 from models.training.data import ParquetImageText
-from models.training.loop import TrainConfig, param_groups
+from models.training.loop import param_groups
+from models.training.task import TrainConfig
 from schemas import expand
 
 

@@ -10,16 +10,11 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
 from models.blip.task import BlipConfigArgs, blip_task
-from models.common.cli import (
-    add_dataclass_arguments,
-    add_subcommand,
-    check_args,
-    print_summary,
-    setup_logging,
-)
-from models.training.loop import TrainConfig, run_training
+from models.common.cli import check_args, print_summary, setup_logging
+from models.training.loop import run_training
+from models.training.task import TrainConfig
 
 # BLIP's fine-tuning recipe: small learning rate, cosine decay without warmup.
 FINETUNE_DEFAULTS = {"lr": 1e-5, "warmup_steps": 0, "output": "runs/blip-finetuned"}

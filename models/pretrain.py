@@ -8,15 +8,10 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from capfilt.flags import StrictArgumentParser
-from models.common.cli import (
-    add_dataclass_arguments,
-    add_subcommand,
-    check_args,
-    print_summary,
-    setup_logging,
-)
-from models.training.loop import TrainConfig, run_training
+from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
+from models.common.cli import check_args, print_summary, setup_logging
+from models.training.loop import run_training
+from models.training.task import TrainConfig
 
 
 def _blip(args: argparse.Namespace) -> dict:

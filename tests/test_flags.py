@@ -123,7 +123,7 @@ def model_helps(job: str):
     """(help text, settings class, its overrides) of each dataclass a model command's --help shows."""
     from models import finetune, pretrain
     from models.blip.task import BlipConfigArgs
-    from models.training.loop import TrainConfig
+    from models.training.task import TrainConfig
 
     if job == "models.pretrain":
         text, overrides = help_of_parser(pretrain.build_parser(), "blip"), {}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from models.common.cli import add_dataclass_arguments, add_subcommand
-from models.training.loop import TrainConfig, run_training
+from capfilt.flags import add_dataclass_arguments, add_subcommand
+from models.training.loop import run_training
+from models.training.task import TrainConfig
 
 TRAIN_DEFAULTS = {"output": "runs/blip2", "lr": 1e-4, "warmup_steps": 2000}
 

@@ -21,7 +21,8 @@ from models.blip2.vision import load_vision_tower
 from models.common.tokenizer import train_wordpiece
 from models.lm.model import IMAGE_TOKEN, load_causal_lm
 from models.training.data import iter_texts
-from models.training.loop import Task, TrainConfig, barrier, is_main
+from models.training.distributed import barrier, is_main
+from models.training.task import Task, TrainConfig
 from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 

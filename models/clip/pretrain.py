@@ -10,19 +10,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from capfilt.flags import StrictArgumentParser
+from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand, dataclass_from_args
 from models.clip.task import ClipArgs, clip_task
-from models.common.cli import (
-    add_dataclass_arguments,
-    add_subcommand,
-    check_args,
-    dataclass_from_args,
-    print_summary,
-    setup_logging,
-)
-from models.training.loop import TrainConfig, check_resume, run_config_dump, setup_distributed, train
+from models.common.cli import check_args, print_summary, setup_logging
+from models.training.distributed import setup_distributed
+from models.training.loop import check_resume, run_config_dump, train
 from models.training.resume_settings import run_settings
 from models.training.sources import CombinationConfig, CombinedDatasets, split_datasets
+from models.training.task import TrainConfig
 
 # CLIP's recipe where it differs from the shared defaults: decoupled weight decay 0.2, peak lr 5e-4.
 CLIP_TRAIN_DEFAULTS = {"output": "runs/clip", "lr": 5e-4, "weight_decay": 0.2}

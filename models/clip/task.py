@@ -16,7 +16,8 @@ from models.clip.model import ClipPretrainingModel
 from models.clip.presets import PRESETS, clip_config
 from models.common.tokenizer import train_wordpiece
 from models.training.data import iter_texts
-from models.training.loop import Task, TrainConfig, barrier, is_main
+from models.training.distributed import barrier, is_main
+from models.training.task import Task, TrainConfig
 from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 

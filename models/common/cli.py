@@ -1,5 +1,5 @@
-"""What every `models.*` command line shares: flags from config dataclasses (capfilt.flags' one mechanism,
-re-exported here for the model packages), the pre-flight device check, logging and the summary line."""
+"""What every `models.*` command line shares beside its flags (made by capfilt.flags' one mechanism): the
+pre-flight device check, logging and the summary line."""
 
 from __future__ import annotations
 
@@ -9,16 +9,7 @@ import logging
 import os
 import sys
 
-from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand, dataclass_from_args
-
-__all__ = [
-    "add_dataclass_arguments",
-    "add_subcommand",
-    "check_args",
-    "dataclass_from_args",
-    "print_summary",
-    "setup_logging",
-]
+from capfilt.flags import StrictArgumentParser
 
 
 def check_args(parser: StrictArgumentParser, args: argparse.Namespace) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from capfilt.flags import option
-from models.common.cli import add_dataclass_arguments, add_subcommand
-from models.training.loop import TrainConfig, run_training
+from capfilt.flags import add_dataclass_arguments, add_subcommand, option
+from models.training.loop import run_training
+from models.training.task import TrainConfig
 
 TRAIN_DEFAULTS = {"output": "runs/flamingo", "lr": 1e-4, "warmup_steps": 500}
 

@@ -17,7 +17,8 @@ from models.flamingo.model import FlamingoConfig, FlamingoModel
 from models.flamingo.tokens import add_flamingo_tokens
 from models.flamingo.vision import VISION_PRESETS, ClipVisionEncoder
 from models.lm.model import LM_PRESETS, build_causal_lm, load_causal_lm, train_causal_tokenizer
-from models.training.loop import Task, TrainConfig, barrier, is_main
+from models.training.distributed import barrier, is_main
+from models.training.task import Task, TrainConfig
 from models.training.transforms import Augmentation, ImageTransform
 from schemas import expand
 

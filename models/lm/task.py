@@ -16,10 +16,12 @@ import torch
 from torch import nn
 from transformers import AutoTokenizer
 
-from models.common.cli import add_dataclass_arguments, add_subcommand
+from capfilt.flags import add_dataclass_arguments, add_subcommand
 from models.lm.model import LM_PRESETS, build_causal_lm, train_causal_tokenizer
 from models.training.data import iter_texts
-from models.training.loop import Task, TrainConfig, barrier, is_main, run_training
+from models.training.distributed import barrier, is_main
+from models.training.loop import run_training
+from models.training.task import Task, TrainConfig
 from models.training.transforms import ImageTransform
 from schemas import expand
 

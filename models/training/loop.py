@@ -24,13 +24,12 @@ from torch import nn
 from tqdm import tqdm
 from transformers import get_cosine_schedule_with_warmup
 
-from models.common.cli import dataclass_from_args
+from capfilt.flags import dataclass_from_args
 from models.training import combination, resume_settings
 from models.training.checkpoint import CHECKPOINT, has_checkpoint, load_checkpoint, save_checkpoint
 from models.training.distributed import barrier, is_main, mean_over_ranks, setup_distributed, unwrap, wrap
 from models.training.sources import SingleDataset
 from models.training.task import Task, TrainConfig
-from models.training.transforms import Augmentation
 
 log = logging.getLogger(__name__)
 
@@ -239,19 +238,3 @@ def run_task(model_args, train_args: TrainConfig, make_task: Callable) -> dict:
     task = make_task(model_args, train_args)
     run_config_dump(Path(train_args.output), model=model_args, train=train_args)
     return train(task, train_args, rank, world, device, settings)
-
-
-__all__ = [
-    "Augmentation",
-    "Task",
-    "TrainConfig",
-    "barrier",
-    "check_resume",
-    "is_main",
-    "mean_over_ranks",
-    "param_groups",
-    "run_task",
-    "run_training",
-    "setup_distributed",
-    "train",
-]
