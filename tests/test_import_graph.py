@@ -129,3 +129,47 @@ def test_a_lazy_import_back_is_a_cycle(tmp_path):
     assert graph["pkg.user"] == {"pkg.sub.engine", "pkg.base", "pkg.plain"}
     assert graph["pkg"] == {"pkg.plain"} and graph["pkg.plain"] == set()
     assert cycles(graph) == [["pkg.base", "pkg.sub.engine", "pkg.base"]]
+
+
+def imported_names(path: Path) -> set[str]:
+    """Every absolute dotted name a file imports (lazy imports included), relative imports left out."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def layer_violations(root: Path = ROOT) -> list[str]:
+    """The import rules of docs/architecture.md's layout table, as (file, name) breaches."""
+    from_capfilt = ("capfilt.images", "capfilt.flags")
+    found = []
+    for path in sorted(root.glob("*/**/*.py")):
+        package = path.relative_to(root).parts[0]
+        if package not in PACKAGES:
+            continue
+        for name in sorted(imported_names(path)):
+            top = name.split(".")[0]
+            breach = (
+                (package != "pipelines" and top == "pipelines")
+                or (package in ("capfilt", "models", "schemas") and top == "apache_beam")
+                or (package == "capfilt" and top == "models")
+                or (package == "schemas" and top in ("capfilt", "models", "torch", "transformers"))
+                or (package == "models" and top == "capfilt" and not name.startswith(from_capfilt))
+            )
+            if breach:
+                found.append(f"{path.relative_to(root)} imports {name}")
+    return found
+
+
+def test_each_layer_imports_only_what_it_may():
+    assert not layer_violations(), "\n".join(layer_violations())
+
+
+def test_the_layer_check_sees_a_breach(tmp_path):
+    # A capfilt module importing models would break the layering: the check must name it.
+    (tmp_path / "capfilt").mkdir()
+    (tmp_path / "capfilt" / "bad.py").write_text("def f():\n    from models.training import loop\n")
+    assert layer_violations(tmp_path) == ["capfilt/bad.py imports models.training.loop"]
