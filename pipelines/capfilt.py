@@ -19,7 +19,7 @@ from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
 
 import schemas
 from capfilt import readers
-from capfilt.curate import checkpoints, policy
+from capfilt.curate import checkpoints, embeddings, policy
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
 from capfilt.curate.engines.registry import engine_names
@@ -27,6 +27,7 @@ from capfilt.curate.rows import dropped_reject
 from capfilt.curate.stats import summary_line
 from capfilt.world import corpus
 from pipelines import capfilt_steps as steps
+from pipelines.capfilt_corpus import CorpusSteps, corpus_steps_enabled
 from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
 from pipelines.common import options
 from pipelines.common.interrupt import Interrupts
@@ -48,7 +49,7 @@ Beam's own options go beside these flags (--help_beam lists them), e.g.
 
 PROG = "python -m pipelines.capfilt"
 JOB = "pipelines.capfilt"
-DIRECTORIES = ["curated", "dropped", "rejects"]
+DIRECTORIES = ["curated", "dropped", "rejects", "embeddings"]
 # stats.json last: its presence marks a complete output.
 FILES = ["report.html", "stats.json"]
 
@@ -81,12 +82,27 @@ def check_models(config: CapfiltConfig) -> None:
                 f"the shipped demo {kind} is missing: {path} does not exist or is incomplete "
                 f"(models/ exports it there). Pass --{kind} PATH_OR_HUB_ID to use another checkpoint."
             ) from error
+    if config.embeddings:
+        embeddings.check_clip(config.embeddings)
 
 
 def model_names(config: CapfiltConfig) -> dict[str, str]:
     """The names the curated rows store for the two models, computed once here on the launcher (a local
     checkpoint's weights are hashed; capfilt.curate.checkpoints.portable_name)."""
-    return {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
+    names = {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
+    if config.embeddings:
+        names["embeddings"] = checkpoints.portable_name(config.embeddings)
+    return names
+
+
+def resolve_eval_files(config: CapfiltConfig) -> list[str]:
+    """--decontaminate's files, each checked for a known format now."""
+    if not config.decontaminate:
+        return []
+    files = schemas.expand(config.decontaminate, readers.SUFFIXES)
+    for path in files:
+        readers.check_name(path)
+    return files
 
 
 def run_settings(
@@ -116,6 +132,7 @@ def build(
     labels: str | None,
     out: str,
     names: dict[str, str] | None = None,
+    eval_files: list[str] | None = None,
 ) -> None:
     names = names or {"captioner": config.captioner, "filter": config.filter}
     handler_args = {
@@ -172,10 +189,17 @@ def build(
         filter_dlq.failed_inferences | "FilterErrors" >> beam.FlatMap(steps.model_failures, "filter_error"),
     )
     dropped_rejects = curated[steps.DROPPED] | "DroppedRejects" >> beam.Map(dropped_reject)
+    kept, corpus_rejects = curated.kept, []
+    if corpus_steps_enabled(
+        config
+    ):  # embeddings out, decontamination, SemDeDup (pipelines/capfilt_corpus.py)
+        corpus = kept | "CorpusSteps" >> CorpusSteps(config, eval_files or [], names.get("embeddings"))
+        kept, corpus_rejects = corpus["kept"], [corpus["rejects"]]
     rejects = (
         keyed[REJECTS],
         prepared[REJECTS],
         *model_rejects,
+        *corpus_rejects,
     ) | "EarlyRejects" >> beam.Flatten()
 
     def parquet(name: str, schema):
@@ -183,7 +207,9 @@ def build(
             FileSystems.join(out, name, "part"), schema, codec="zstd", file_name_suffix=".parquet"
         )
 
-    _ = curated.kept | "WriteCurated" >> parquet("curated", schemas.CURATED)
+    _ = kept | "WriteCurated" >> parquet("curated", schemas.CURATED)
+    if config.embeddings:
+        _ = corpus["embeddings"] | "WriteEmbeddings" >> parquet("embeddings", schemas.EMBEDDINGS)
     _ = curated[steps.DROPPED] | "WriteDropped" >> parquet("dropped", schemas.CURATED)
     _ = (
         (rejects, dropped_rejects)
@@ -193,7 +219,7 @@ def build(
     )
 
     events = (
-        curated.kept | "KeptEvents" >> beam.Map(steps.scored_event, True),
+        kept | "KeptEvents" >> beam.Map(steps.scored_event, True),
         curated[steps.DROPPED] | "DroppedEvents" >> beam.Map(steps.scored_event, False),
         rejects | "RejectEvents" >> beam.Map(steps.reject_event),
     ) | "Events" >> beam.Flatten()
@@ -202,7 +228,7 @@ def build(
     per_category = config.report_samples
     samples = (
         (
-            curated.kept | "KeptSamples" >> beam.Map(steps.sample_entry, True),
+            kept | "KeptSamples" >> beam.Map(steps.sample_entry, True),
             curated[steps.DROPPED] | "DroppedSamples" >> beam.Map(steps.sample_entry, False),
         )
         | "SampleCandidates" >> beam.Flatten()
@@ -264,6 +290,7 @@ def run(argv: list[str] | None = None) -> dict:
     config, beam_options = parse_args(list(sys.argv[1:] if argv is None else argv))
     files, labels = preflight(config, beam_options)
     names = model_names(config)
+    eval_files = resolve_eval_files(config)
     output = JobOutput(config.output, JOB, DIRECTORIES, FILES, overwrite=config.overwrite)
     runner = beam_options.view_as(StandardOptions).runner
     with output, Interrupts("capfilt", output.interrupted, runner) as interrupts:
@@ -274,7 +301,7 @@ def run(argv: list[str] | None = None) -> dict:
 
         def run_pipeline() -> None:
             with new_pipeline(beam_options) as pipeline:
-                build(pipeline, config, files, labels, output.staging_url, names)
+                build(pipeline, config, files, labels, output.staging_url, names, eval_files)
 
         interrupts.run(run_pipeline)
         seconds = time.monotonic() - started

@@ -28,6 +28,7 @@ from schemas.curated import (
     WEB_SCORE,
 )
 from schemas.documents import DOCUMENTS, SEGMENT
+from schemas.embeddings import EMBEDDINGS
 from schemas.io import (
     expand,
     iter_batches,
@@ -80,6 +81,7 @@ __all__ = [
     "CLIPS",
     "CURATED",
     "DOCUMENTS",
+    "EMBEDDINGS",
     "IMAGE_TYPE",
     "LABELS",
     "PAIRS",

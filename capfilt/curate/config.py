@@ -103,6 +103,31 @@ class CapfiltConfig:
         "web-text verdicts. Set automatically for the default corpus.",
     )
     report_samples: int = _option(24, "Sample images shown in report.html.")
+    embeddings: str | None = _option(
+        None,
+        "A CLIPModel directory or hub id: write OUTPUT/embeddings/ (float16 image and text embeddings of "
+        "every curated image, keyed by key). Needed by --semdedup_eps and embedding decontamination.",
+    )
+    semdedup_eps: float | None = _option(
+        None,
+        "SemDeDup: within a k-means cluster of image embeddings, drop an image whose cosine to a kept "
+        "better-scored image is > 1 - eps (rejects: semdedup/semantic_duplicate). Off by default.",
+    )
+    semdedup_clusters: int = _option(100, "SemDeDup: k-means clusters (fewer when the sample is smaller).")
+    semdedup_sample: int = _option(
+        100_000, "SemDeDup: embeddings the k-means runs on (the same sample on any runner)."
+    )
+    decontaminate: str | None = _option(
+        None,
+        "Globs of an evaluation set (any --input format): drop curated images that are near-duplicates of "
+        "its images by pHash, and by CLIP cosine with --embeddings (rejects: decontaminate/...).",
+    )
+    decontaminate_phash_distance: int = _option(
+        4, "Decontamination: pHash Hamming distance at or under which two images match (ingest: 4)."
+    )
+    decontaminate_cosine: float = _option(
+        0.95, "Decontamination: image-embedding cosine at or over which two images match (with --embeddings)."
+    )
 
     def validate(self) -> CapfiltConfig:
         """Raise ValueError naming the first bad setting; returns self for chaining."""
@@ -123,6 +148,15 @@ class CapfiltConfig:
             (self.model_copies >= 0, "--model_copies must be 0 or more"),
             (self.torch_threads >= 0, "--torch_threads must be 0 (torch's default) or more"),
             (self.report_samples >= 0, "--report_samples must be 0 or more"),
+            (self.semdedup_eps is None or 0.0 < self.semdedup_eps < 1.0, "--semdedup_eps must be in (0, 1)"),
+            (self.semdedup_eps is None or self.embeddings, "--semdedup_eps needs --embeddings CLIP_DIR"),
+            (self.semdedup_clusters >= 1, "--semdedup_clusters must be at least 1"),
+            (self.semdedup_sample >= 1, "--semdedup_sample must be at least 1"),
+            (
+                0 <= self.decontaminate_phash_distance < 64,
+                "--decontaminate_phash_distance must be in [0, 64)",
+            ),
+            (-1.0 <= self.decontaminate_cosine <= 1.0, "--decontaminate_cosine must be in [-1, 1]"),
         ]
         for ok, message in checks:
             if not ok:
@@ -138,4 +172,13 @@ HELP_GROUPS = {
     "filtering and policy": ("policy", "itm_threshold", "top_k", "itm_first_token", "itm_max_tokens"),
     "performance": ("batch_size", "torch_threads", "large_model", "model_copies"),
     "report": ("quality_labels", "report_samples"),
+    "corpus-level steps": (
+        "embeddings",
+        "semdedup_eps",
+        "semdedup_clusters",
+        "semdedup_sample",
+        "decontaminate",
+        "decontaminate_phash_distance",
+        "decontaminate_cosine",
+    ),
 }
