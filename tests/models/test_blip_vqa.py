@@ -8,27 +8,18 @@ import torch
 from transformers import BlipConfig, BlipForQuestionAnswering
 
 from models.blip import checkpoint
-from models.blip.model import BlipPretrainingModel
 from models.blip.vqa import BlipVqaModel, check_config
 from models.blip.vqa_data import VqaCollator, answer_weights, clean_question, tokenize_answers
 from models.blip.vqa_task import load_vqa
-from tests.helpers.capfilt_tiny import tiny_config, tiny_processor
+from tests.helpers.capfilt_tiny import tiny_config
+from tests.helpers.vqa_tiny import save_tiny_pretrained
 
 CANDIDATES = ["red", "blue", "green", "yellow", "two", "three", "circle", "square", "left", "a red star"]
 
 
 @pytest.fixture(scope="module")
 def pretrained(tmp_path_factory):
-    """A tiny BLIP pretrained checkpoint (all three objectives), saved as models.pretrain blip saves it."""
-    directory = tmp_path_factory.mktemp("pretrained")
-    torch.manual_seed(0)
-    model = BlipPretrainingModel(tiny_config())
-    with torch.no_grad():  # a wider spread than the random init, so answers differ between questions
-        for parameter in model.parameters():
-            if parameter.dim() > 1:
-                parameter.mul_(4.0)
-    checkpoint.save_pretrained(model, tiny_processor(directory), directory)
-    return directory
+    return save_tiny_pretrained(tmp_path_factory.mktemp("pretrained"))
 
 
 def samples(count=3):
