@@ -7,6 +7,9 @@
 - zero-shot top-1 on --classify, whose class of each key comes from --labels (`labels` Parquet, class_name),
   with a classifier built from the class names through prompt templates (models.evaluation.zeroshot).
 Prints a table and ends with one JSON line.
+
+`python -m models.evaluate vqa --checkpoint DIR --data GLOB [--inference rank|generate]`: VQA accuracy of a
+BlipForQuestionAnswering checkpoint on `vqa` Parquet, overall and per question type (models.evaluation.vqa).
 """
 
 from __future__ import annotations
@@ -188,18 +191,85 @@ MODELS = {
 }
 
 
+@dataclass
+class VqaEvaluateArgs:
+    """The flags of `models.evaluate vqa`."""
+
+    checkpoint: str = option(
+        help="VQA checkpoint directory (models.finetune vqa, or BlipForQuestionAnswering)"
+    )
+    data: str = option(help="vqa Parquet glob(s) with ground-truth answers")
+    inference: str = option(
+        "rank", "rank a candidate answer list (BLIP's rank_answer) or generate", ("rank", "generate")
+    )
+    answer_list: str = option(
+        "", "JSON list of candidate answers; default: the checkpoint's answer_list.json"
+    )
+    k: int = option(128, "candidates re-scored by rank_answer (those with the likeliest first token)")
+    batch_size: int = option(64, "questions answered at once")
+    limit: int = option(0, "evaluate at most this many questions")
+    device: str = option("cpu", "cpu or cuda", ("cpu", "cuda"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.evaluate", description=__doc__)
-    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip}")
+    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip,vqa}")
     for model, text in MODELS.items():
         add_dataclass_arguments(add_subcommand(models, model, help=text), EvaluateArgs)
+    vqa = add_subcommand(
+        models, "vqa", help="a BLIP VQA checkpoint: VQA accuracy by answer ranking or generation"
+    )
+    add_dataclass_arguments(vqa, VqaEvaluateArgs)
     return parser
+
+
+def evaluate_vqa(args) -> dict:
+    """VQA accuracy of args.checkpoint on args.data (the `models.evaluate vqa` flags)."""
+    from models.blip.vqa_task import ANSWER_LIST, QUESTION_FIRST_TOKEN, load_vqa, read_answer_list
+    from models.evaluation import vqa
+
+    model, processor = load_vqa(args.checkpoint)
+    answers = []
+    if args.inference == "rank":
+        answers = read_answer_list(args.answer_list or model_dir(args.checkpoint) / ANSWER_LIST)
+    results = vqa.answer_questions(
+        model,
+        processor,
+        schemas.expand(args.data),
+        answers=answers,
+        inference=args.inference,
+        k=args.k,
+        batch_size=args.batch_size,
+        first_token=getattr(model.config, QUESTION_FIRST_TOKEN, "cls"),
+        limit=args.limit,
+        device=args.device,
+    )
+    return vqa.summarize(results) | {"inference": args.inference, "candidates": len(answers)}
+
+
+def model_dir(checkpoint: str):
+    from models.blip.checkpoint import resolve
+
+    return resolve(checkpoint)
 
 
 def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.model == "vqa":
+        try:
+            results = evaluate_vqa(args)
+        except (ValueError, FileNotFoundError, schemas.SchemaError) as error:
+            parser.error(f"vqa: {error}")
+        print(format_vqa_table(results))
+        summary = {
+            "model": "vqa",
+            "checkpoint": args.checkpoint,
+            **{k: _rounded(v) for k, v in results.items()},
+        }
+        print(json.dumps(summary), flush=True)
+        return summary
     try:
         encoder = load_encoder(args.model, args.checkpoint)
         results = evaluate(
@@ -221,6 +291,18 @@ def main(argv: list[str] | None = None) -> dict:
     }
     print(json.dumps(summary), flush=True)
     return summary
+
+
+def format_vqa_table(results: dict) -> str:
+    """Accuracy overall and per question type, in percent (one decimal)."""
+    rows = [(k.removeprefix("accuracy_"), v) for k, v in results.items() if k.startswith("accuracy_")]
+    width = max(len("overall"), *(len(name) for name, _ in rows))
+    lines = [f"{'questions':<{width}}  {'accuracy':>8}"]
+    lines += [f"{name:<{width}}  {value:>8.1f}" for name, value in rows]
+    lines.append(
+        f"{'overall':<{width}}  {results['vqa_accuracy']:>8.1f}   ({results['questions']} questions)"
+    )
+    return "\n".join(lines)
 
 
 def _rounded(value):

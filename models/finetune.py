@@ -1,8 +1,9 @@
-"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter} --init DIR --data GLOB [--output DIR] ...`.
+"""Fine-tuning BLIP: `python -m models.finetune captioner|filter|vqa --init DIR --data GLOB [--output DIR]`.
 
 As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
-as a BlipForImageTextRetrieval, each with its BlipProcessor.
+as a BlipForImageTextRetrieval, each with its BlipProcessor. `vqa` fine-tunes BLIP's VQA model on `vqa`
+Parquet (models/blip/vqa.py) and writes a BlipForQuestionAnswering with its answer_list.json.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import partial
 
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
 from models.blip.task import BlipConfigArgs, blip_task
+from models.blip.vqa_task import VqaArgs, vqa_task
 from models.common.cli import check_args, print_summary, setup_logging
 from models.training.loop import run_training
 from models.training.task import TrainConfig
@@ -22,6 +24,8 @@ KINDS = {
     "captioner": "image-grounded decoder, LM loss with the prompt; exports BlipForConditionalGeneration",
     "filter": "text encoder with ITC + ITM (hard negatives); exports BlipForImageTextRetrieval",
 }
+# BLIP's VQA recipe (configs/vqa.yaml): lr 2e-5, weight decay 0.05, cosine decay.
+VQA_DEFAULTS = {"lr": 2e-5, "warmup_steps": 0, "output": "runs/blip-vqa"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub = add_subcommand(kinds, kind, help=text)
         add_dataclass_arguments(sub, BlipConfigArgs)
         add_dataclass_arguments(sub, TrainConfig, FINETUNE_DEFAULTS)
+    vqa = add_subcommand(kinds, "vqa", help="BLIP's VQA model: answer decoder on the image-grounded encoder")
+    add_dataclass_arguments(vqa, VqaArgs)
+    add_dataclass_arguments(vqa, TrainConfig, VQA_DEFAULTS)
     return parser
 
 
@@ -42,7 +49,10 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
     try:
-        summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
+        if args.kind == "vqa":
+            summary = run_training(args, VqaArgs, vqa_task)
+        else:
+            summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
     except (ValueError, FileNotFoundError) as error:
         # A bad setting, a missing checkpoint or a glob that matches nothing: one line, not a traceback.
         parser.error(f"{args.kind}: {error}")

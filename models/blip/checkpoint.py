@@ -21,6 +21,7 @@ from transformers import (
     BlipConfig,
     BlipForConditionalGeneration,
     BlipForImageTextRetrieval,
+    BlipForQuestionAnswering,
     BlipProcessor,
     PreTrainedModel,
 )
@@ -30,7 +31,11 @@ from models.common.checkpoint_io import WEIGHTS, read_state_dict
 
 log = logging.getLogger(__name__)
 
-EXPORT_CLASSES = {"captioner": BlipForConditionalGeneration, "filter": BlipForImageTextRetrieval}
+EXPORT_CLASSES = {
+    "captioner": BlipForConditionalGeneration,
+    "filter": BlipForImageTextRetrieval,
+    "vqa": BlipForQuestionAnswering,  # models.blip.vqa.BlipVqaModel's weights, names as they are
+}
 
 
 def resolve(source: str) -> Path:
