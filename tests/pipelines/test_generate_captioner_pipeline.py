@@ -62,4 +62,5 @@ def test_pipeline_captions_are_the_generate_captioners(corpus, tiny_captioners):
         assert [s["text"] for s in row["synthetic"]] == [c.text for c in captions]
         assert [s["hit_max_length"] for s in row["synthetic"]] == [c.hit_max_length for c in captions]
         assert row["captioner"].startswith("blip2-opt@")
+        assert {s["captioner"] for s in row["synthetic"]} == {row["captioner"]}  # per caption
     assert len({s["text"] for row in corpus.values() for s in row["synthetic"]}) > 8
