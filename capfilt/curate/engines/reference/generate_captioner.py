@@ -22,16 +22,10 @@ from __future__ import annotations
 
 import torch
 from PIL import Image
-from transformers import LogitsProcessorList, TopKLogitsWarper, TopPLogitsWarper
 
 from capfilt.curate import checkpoints
 from capfilt.curate.engines.interfaces import Caption, Captioner, CaptionerSettings
-from capfilt.curate.engines.reference.captioner import (
-    BLIP_SAMPLING_REPETITION_PENALTY,
-    BLIP_SAMPLING_TOP_K,
-    per_image,
-)
-from capfilt.curate.seeding import PerRowSampler, caption_seed, generators
+from capfilt.curate.engines.reference.captioner import per_image, sampling_kwargs
 
 # Processor outputs `generate` does not take (BERT's segment ids, from GIT's tokenizer).
 UNUSED_INPUTS = ("token_type_ids",)
@@ -94,16 +88,7 @@ class GenerateCaptioner(Captioner):
             "num_beams": 1,
             "do_sample": False,
         }
-        if s.decoding == "nucleus":
-            rows = [caption_seed(seed, j) for seed in seeds for j in range(s.num_captions)]
-            warpers = [TopKLogitsWarper(BLIP_SAMPLING_TOP_K)]
-            if s.top_p < 1.0:
-                warpers.append(TopPLogitsWarper(s.top_p))
-            kwargs["repetition_penalty"] = BLIP_SAMPLING_REPETITION_PENALTY
-            kwargs["logits_processor"] = LogitsProcessorList(
-                [*warpers, PerRowSampler(generators(rows, self.device))]
-            )
-        return kwargs
+        return {**kwargs, **sampling_kwargs(s, seeds, self.device)}
 
     def new_tokens(self, output: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
         """The generated continuation: after the decoder start token (encoder-decoder) or after the input
