@@ -19,7 +19,8 @@ from schemas.common import (
 )
 
 # 2: synthetic[].hit_max_length.
-VERSION = 2
+# 3: synthetic[].captioner.
+VERSION = 3
 
 # The columns CapFilt adds.
 WEB_CAPTION = "web_caption"
@@ -40,6 +41,9 @@ SYNTHETIC_CAPTION = pa.struct(
         # The captioner stopped at max_length before its end token: the text may end mid-phrase.
         # Null in files of version 1, and when the captioner did not report it.
         added_in(2, pa.field("hit_max_length", pa.bool_())),
+        # The portable name of the captioner that wrote this caption (a run may use several). Null in files
+        # before version 3: there the row's `captioner` wrote every caption.
+        added_in(3, pa.field("captioner", pa.string())),
     ]
 )
 

@@ -72,6 +72,19 @@ def tiny_blip(tmp_path_factory, read_only_guard) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def tiny_captioners(tmp_path_factory, read_only_guard) -> dict[str, str]:
+    """Tiny real non-BLIP captioners saved like hub checkpoints: {"blip2-opt", "blip2-t5", "git"}."""
+    from tests.helpers.captioner_tiny import save_tiny_blip2, save_tiny_git
+
+    root = tmp_path_factory.mktemp("tiny-captioners")
+    save_tiny_blip2(root / "blip2-opt", "opt", seed=0)
+    save_tiny_blip2(root / "blip2-t5", "t5", seed=0)
+    save_tiny_git(root / "git", seed=0)
+    read_only_guard.watch(root)
+    return {name: str(root / name) for name in ("blip2-opt", "blip2-t5", "git")}
+
+
+@pytest.fixture(scope="session")
 def small_world(tmp_path_factory, read_only_guard) -> Path:
     """A small demo world (tests/helpers/worlds.py SMALL_WORLD): web, human, test and classify splits."""
     from tests.helpers.worlds import SMALL_WORLD, build_world

@@ -11,7 +11,15 @@ import tempfile
 from pathlib import Path
 
 import torch
-from transformers import AutoProcessor, BlipForConditionalGeneration, BlipForImageTextRetrieval
+from transformers import (
+    AutoConfig,
+    AutoModelForImageTextToText,
+    AutoProcessor,
+    Blip2ForConditionalGeneration,
+    BlipForConditionalGeneration,
+    BlipForImageTextRetrieval,
+)
+from transformers.models.auto.modeling_auto import MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
 from transformers.utils import logging as transformers_logging
 
 from schemas.publish import building_folder
@@ -22,6 +30,10 @@ HUB_EXAMPLES = {
     "captioner": "Salesforce/blip-image-captioning-base",
     "filter": "Salesforce/blip-itm-base-coco",
 }
+# Captioner families: BLIP runs on the BLIP engines (`--engine`), any other image-text-to-text model
+# (BLIP-2, GIT, LLaVA-style, ...) on transformers' generate (engines/reference/generate_captioner.py).
+BLIP = "blip"
+GENERATE_CAPTIONER_TYPES = frozenset(MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES) - {BLIP}
 REMOTE_PREFIXES = ("gs://", "s3://", "gcs://", "hdfs://", "http://", "https://", "az://", "abfs://")
 
 
@@ -71,14 +83,14 @@ def _check_directory(path: Path, name: str, kind: str) -> None:
         )
         raise CheckpointError(f"{kind} checkpoint {name} is incomplete: missing {', '.join(missing)}{hint}")
     _check_config(_read_config(path / "config.json", name, kind), name, kind)
-    has_tokenizer = (path / "tokenizer.json").exists() or (path / "vocab.txt").exists()
+    has_tokenizer = any((path / f).exists() for f in ("tokenizer.json", "vocab.txt", "tokenizer.model"))
     has_image_processor = any(
         (path / f).exists() for f in ("preprocessor_config.json", "processor_config.json")
     )
     if not (has_tokenizer and has_image_processor):
         raise CheckpointError(
-            f"{kind} checkpoint {name} has no processor (tokenizer.json or vocab.txt, and "
-            "preprocessor_config.json or processor_config.json): save its BlipProcessor beside the model"
+            f"{kind} checkpoint {name} has no processor (tokenizer.json, vocab.txt or tokenizer.model, and "
+            "preprocessor_config.json or processor_config.json): save its processor beside the model"
         )
 
 
@@ -115,10 +127,13 @@ def _check_config(config: dict, name: str, kind: str) -> None:
     """The architecture config.json declares, when it declares one, must be what `kind` loads."""
     expected = KINDS[kind].__name__
     model_type = config.get("model_type")
+    if kind == "captioner" and model_type in GENERATE_CAPTIONER_TYPES:
+        return  # any image-text-to-text architecture of that type is loaded by AutoModelForImageTextToText
     if model_type is not None and model_type != "blip":
         raise CheckpointError(
             f"{kind} checkpoint {name} is a {model_type!r} model (config.json model_type); "
             f"the {kind} must be a BLIP {expected} checkpoint"
+            + (" or an image-text-to-text model (BLIP-2, GIT, ...)" if kind == "captioner" else "")
         )
     architectures = config.get("architectures") or []
     if architectures and expected not in architectures:
@@ -173,6 +188,12 @@ def _local_copy(url: str) -> str:
     return str(cache)
 
 
+def load_dtype(device: torch.device, precision: str) -> torch.dtype:
+    """The dtype weights load in: `--precision`/`--dtype` on a GPU; on CPU always fp32 (CPU bf16/fp16
+    kernels are slower than fp32, and fp16 ones are incomplete)."""
+    return DTYPES[precision] if device.type == "cuda" else torch.float32
+
+
 def resolve_device(device: str) -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -181,23 +202,64 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
-def load(name: str, kind: str, device: str = "cpu", precision: str = "fp32"):
-    """Return (model, processor) for `kind` ('captioner' or 'filter'), in eval mode on `device`."""
-    check_available(name, kind)
-    source = _local_copy(name) if name.startswith(REMOTE_PREFIXES) else name
-    model_class = KINDS[kind]
+def _source(name: str) -> str:
+    return _local_copy(name) if name.startswith(REMOTE_PREFIXES) else name
+
+
+def captioner_family(name: str) -> str:
+    """`blip` for a BLIP captioner (the BLIP engines), else `generate` (transformers' generate): read from
+    the checkpoint's config.json (a hub id's from the hub or its cache, a remote one's local copy)."""
+    check_available(name, "captioner")
+    try:
+        model_type = AutoConfig.from_pretrained(_source(name)).model_type
+    except (OSError, ValueError) as error:
+        raise CheckpointError(f"cannot read the captioner checkpoint {name}'s config: {error}") from error
+    return BLIP if model_type == BLIP else "generate"
+
+
+def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype):
     verbosity = transformers_logging.get_verbosity()
     transformers_logging.set_verbosity_error()  # our own check below replaces the load report
     transformers_logging.disable_progress_bar()
     try:
         model, info = model_class.from_pretrained(
-            source, use_safetensors=True, dtype=DTYPES[precision], output_loading_info=True
+            source, use_safetensors=True, dtype=dtype, output_loading_info=True
         )
         processor = AutoProcessor.from_pretrained(source)
-    except OSError as error:
-        raise CheckpointError(f"cannot load {kind} checkpoint {name}: {error}") from error
     finally:
         transformers_logging.set_verbosity(verbosity)
+    return model, info, processor
+
+
+def load_generate_captioner(name: str, device: str = "cpu", precision: str = "fp32"):
+    """(model, processor) of a non-BLIP captioner: Blip2ForConditionalGeneration for BLIP-2 (its OPT and
+    Flan-T5 variants), AutoModelForImageTextToText for any other image-text-to-text checkpoint."""
+    check_available(name, "captioner")
+    source, where = _source(name), resolve_device(device)
+    try:
+        model_type = AutoConfig.from_pretrained(source).model_type
+        model_class = Blip2ForConditionalGeneration if model_type == "blip-2" else AutoModelForImageTextToText
+        model, info, processor = _quiet_from_pretrained(model_class, source, load_dtype(where, precision))
+    except (OSError, ValueError) as error:
+        raise CheckpointError(f"cannot load captioner checkpoint {name}: {error}") from error
+    if info["missing_keys"]:
+        raise CheckpointError(
+            f"captioner {name} is not a complete {model_class.__name__} checkpoint: "
+            f"{len(info['missing_keys'])} weights are missing (e.g. {sorted(info['missing_keys'])[0]})"
+        )
+    model.eval().to(where)
+    return model, processor
+
+
+def load(name: str, kind: str, device: str = "cpu", precision: str = "fp32"):
+    """Return (model, processor) for `kind` ('captioner' or 'filter'), in eval mode on `device`."""
+    check_available(name, kind)
+    source, where = _source(name), resolve_device(device)
+    model_class = KINDS[kind]
+    try:
+        model, info, processor = _quiet_from_pretrained(model_class, source, load_dtype(where, precision))
+    except OSError as error:
+        raise CheckpointError(f"cannot load {kind} checkpoint {name}: {error}") from error
     if info["missing_keys"]:
         other = "filter (retrieval)" if kind == "captioner" else "captioner (conditional generation)"
         raise CheckpointError(

@@ -49,7 +49,8 @@ class CapfiltConfig:
     allow_empty_output: bool = _option(False, "Exit 0 even when no record was kept (default: exit 1).")
     captioner: str = _option(
         DEFAULT_CAPTIONER,
-        "Captioner: a BlipForConditionalGeneration directory or hub id. "
+        "Captioner: a directory or hub id of a BlipForConditionalGeneration (the --engine), or of any "
+        "image-text-to-text model: BLIP-2 (OPT, Flan-T5), GIT, ... (transformers' generate). "
         "Default: the shipped demo captioner (capfilt/assets/models/captioner).",
     )
     filter: str = _option(
@@ -66,6 +67,11 @@ class CapfiltConfig:
     min_length: int = _option(10, "Minimum caption length in tokens, prompt included (as in BLIP).")
     max_length: int = _option(30, "Maximum caption length in tokens, prompt included (as in BLIP).")
     prompt: str = _option("a picture of ", "Decoder prompt; stripped from the written captions.")
+    prompt_template: str = _option(
+        "{prompt}",
+        "The text given to the captioner's processor, {prompt} standing for --prompt: e.g. "
+        "'Question: what is in the picture? Answer: {prompt}' for BLIP-2 OPT, '<CAPTION>' for Florence-2.",
+    )
     itm_threshold: float = _option(0.5, "paper policy: keep a text when its ITM match probability >= this.")
     top_k: int = _option(2, "topk policy: number of texts kept per image.")
     batch_size: int = _option(16, "Images per model batch (RunInference's max batch size).")
@@ -74,7 +80,12 @@ class CapfiltConfig:
         "Where the models run; auto picks cuda when available (checked first on local runners).",
         DEVICES,
     )
-    precision: str = _option("fp32", "Model precision; bf16/fp16 are meant for GPUs.", PRECISIONS)
+    precision: str = _option(
+        "fp32",
+        "Model dtype on GPU (bf16/fp16 halve memory and time); on CPU models always run in fp32.",
+        PRECISIONS,
+        aliases=("--dtype",),
+    )
     seed: int = _option(0, "Run seed; each record's sampling seed derives from it and the record key.")
     itm_first_token: str = _option(
         "auto",
@@ -168,7 +179,16 @@ class CapfiltConfig:
 HELP_GROUPS = {
     "input and output": ("input", "input_format", "text_column", "output", "overwrite", "allow_empty_output"),
     "models": ("captioner", "filter", "engine", "device", "precision"),
-    "captioning": ("num_captions", "decoding", "top_p", "min_length", "max_length", "prompt", "seed"),
+    "captioning": (
+        "num_captions",
+        "decoding",
+        "top_p",
+        "min_length",
+        "max_length",
+        "prompt",
+        "prompt_template",
+        "seed",
+    ),
     "filtering and policy": ("policy", "itm_threshold", "top_k", "itm_first_token", "itm_max_tokens"),
     "performance": ("batch_size", "torch_threads", "large_model", "model_copies"),
     "report": ("quality_labels", "report_samples"),

@@ -17,7 +17,7 @@ def curated_row(item: Item, verdict: policy.Verdict, captioner: str, filter: str
     # None when the captioner did not say (an Item built without flags).
     cut = item.synthetic_hit_max_length or [None] * len(item.synthetic)
     synthetic = [
-        {"text": text, "score": score, "kept": kept, "hit_max_length": hit}
+        {"text": text, "score": score, "kept": kept, "hit_max_length": hit, "captioner": captioner}
         for text, score, kept, hit in zip(
             item.synthetic, synthetic_scores, verdict.synthetic_kept, cut, strict=True
         )

@@ -81,6 +81,10 @@ def test_incomplete_or_foreign_directories_are_named_with_the_problem(tmp_path, 
     config = json.loads((captioner_copy / "config.json").read_text())
     (captioner_copy / "config.json").write_text(json.dumps({**config, "model_type": "blip-2"}))
     with pytest.raises(checkpoints.CheckpointError, match="is a 'blip-2' model .* must be a BLIP"):
+        checkpoints.check_available(name, "filter")
+    # A captioner may be any image-text-to-text model, but not an image-text encoder such as CLIP.
+    (captioner_copy / "config.json").write_text(json.dumps({**config, "model_type": "clip"}))
+    with pytest.raises(checkpoints.CheckpointError, match="is a 'clip' model .* or an image-text-to-text"):
         checkpoints.check_available(name, "captioner")
     (captioner_copy / "config.json").write_text("[1, 2]")
     with pytest.raises(checkpoints.CheckpointError, match="config.json is not a JSON object"):

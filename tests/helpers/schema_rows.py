@@ -38,7 +38,15 @@ def curated_row(key="k1"):
         "web_caption": "IMG_2041.JPG",
         "web_score": 0.125,
         "web_kept": False,
-        "synthetic": [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False}],
+        "synthetic": [
+            {
+                "text": "a red square",
+                "score": 0.875,
+                "kept": True,
+                "hit_max_length": False,
+                "captioner": "cap@1",
+            }
+        ],
         "captions": ["a red square"],
         "captioner": "captioner-dir",
         "filter": "filter-dir",

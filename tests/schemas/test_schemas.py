@@ -151,7 +151,9 @@ def _curated_v1_table() -> pa.Table:
 def test_a_curated_file_of_version_1_reads_with_the_new_struct_member_as_null(tmp_path):
     path = str(tmp_path / "curated-v1.parquet")
     pq.write_table(_curated_v1_table(), path)
-    expected = [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": None}]
+    expected = [
+        {"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": None, "captioner": None}
+    ]
     for read in (
         schemas.read_table(path, schemas.CURATED),
         next(schemas.iter_batches(path, schemas.CURATED)),
@@ -171,10 +173,32 @@ def test_a_current_curated_file_without_the_struct_member_is_an_error(tmp_path):
 def test_hit_max_length_round_trips_per_synthetic_caption(tmp_path):
     row = curated_row()
     row["synthetic"] = [
-        {"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False},
-        {"text": "a red square and a purple cross on", "score": 0.9375, "kept": True, "hit_max_length": True},
+        {"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False, "captioner": "git@1"},
+        {
+            "text": "a red square and a cross on",
+            "score": 0.9375,
+            "kept": True,
+            "hit_max_length": True,
+            "captioner": "b",
+        },
     ]
     path = str(tmp_path / "curated.parquet")
     schemas.write_table([row], schemas.CURATED, path)
     assert schemas.read_table(path, schemas.CURATED).column("synthetic").to_pylist() == [row["synthetic"]]
-    assert schemas.schema_version(pq.read_schema(path)) == 2
+    assert schemas.schema_version(pq.read_schema(path)) == 3
+
+
+def test_a_curated_file_of_version_2_reads_with_each_captions_captioner_as_null(tmp_path):
+    caption = pa.struct(
+        [("text", pa.string()), ("score", pa.float32()), ("kept", pa.bool_()), ("hit_max_length", pa.bool_())]
+    )
+    fields = [
+        pa.field("synthetic", pa.list_(caption)) if f.name == "synthetic" else f for f in schemas.CURATED
+    ]
+    schema = pa.schema(fields, metadata={**schemas.CURATED.metadata, b"capfilt.schema_version": b"2"})
+    row = curated_row()
+    row["synthetic"] = [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False}]
+    path = str(tmp_path / "curated-v2.parquet")
+    pq.write_table(pa.Table.from_pylist([row], schema=schema), path)
+    read = schemas.read_table(path, schemas.CURATED).column("synthetic").to_pylist()
+    assert read == [[{**row["synthetic"][0], "captioner": None}]]

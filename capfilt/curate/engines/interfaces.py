@@ -18,6 +18,12 @@ class Caption:
     hit_max_length: bool
 
 
+def prompt_text(template: str, prompt: str) -> str:
+    """What the captioner's processor is given: the template with `{prompt}` replaced (no other braces
+    are read, so a template may hold any text)."""
+    return template.replace("{prompt}", prompt)
+
+
 @dataclass(frozen=True)
 class CaptionerSettings:
     checkpoint: str
@@ -39,7 +45,7 @@ class CaptionerSettings:
             top_p=config.top_p,
             min_length=config.min_length,
             max_length=config.max_length,
-            prompt=config.prompt,
+            prompt=prompt_text(config.prompt_template, config.prompt),
             device=config.device,
             precision=config.precision,
         )

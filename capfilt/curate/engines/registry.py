@@ -1,17 +1,20 @@
 """The `--engine` names and the classes behind them: the one place an engine is registered.
 
 fast: `engines/fast` (docs/engine.md), the default: each image encoded once, cross-attention keys/values
-shared by all its texts. transformers: `engines/reference`, transformers' public API.
+shared by all its texts. transformers: `engines/reference`, transformers' public API. Captioners that are
+not BLIP (BLIP-2, GIT, any image-text-to-text checkpoint) run on `GenerateCaptioner` whatever the engine.
 This module imports the engines; no engine imports it.
 """
 
 from __future__ import annotations
 
+from capfilt.curate import checkpoints
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.filter import FastFilter
 from capfilt.curate.engines.interfaces import Captioner, CaptionerSettings, Filter, FilterSettings
 from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.engines.reference.filter import TransformersFilter
+from capfilt.curate.engines.reference.generate_captioner import GenerateCaptioner
 
 DEFAULT_ENGINE = "fast"
 CAPTIONERS: dict[str, type[Captioner]] = {"fast": FastCaptioner, "transformers": TransformersCaptioner}
@@ -30,7 +33,12 @@ def _engine(table: dict, engine: str, model: str):
 
 
 def load_captioner(settings: CaptionerSettings, engine: str = DEFAULT_ENGINE) -> Captioner:
-    return _engine(CAPTIONERS, engine, "captioner")(settings)
+    """A BLIP captioner on `engine`; any other image-text-to-text checkpoint (BLIP-2, GIT, ...) on
+    transformers' generate, which is the one path those have."""
+    engine_class = _engine(CAPTIONERS, engine, "captioner")
+    if checkpoints.captioner_family(settings.checkpoint) != checkpoints.BLIP:
+        return GenerateCaptioner(settings)
+    return engine_class(settings)
 
 
 def load_filter(settings: FilterSettings, engine: str = DEFAULT_ENGINE) -> Filter:

@@ -37,6 +37,23 @@ def ran_to_max_length(generated: torch.Tensor, length: int, max_length: int, eos
     return (~(generated == eos_token_id).any(dim=1)).tolist()
 
 
+def sampling_kwargs(settings: CaptionerSettings, seeds: list[int], device) -> dict:
+    """`generate` arguments for BLIP's nucleus sampling with one generator per sequence (none for greedy).
+
+    Sampling happens in PerRowSampler, the last logits processor; generate itself stays greedy. Row
+    i*N + j is caption j of image i."""
+    if settings.decoding != "nucleus":
+        return {}
+    rows = [caption_seed(seed, j) for seed in seeds for j in range(settings.num_captions)]
+    warpers = [TopKLogitsWarper(BLIP_SAMPLING_TOP_K)]
+    if settings.top_p < 1.0:
+        warpers.append(TopPLogitsWarper(settings.top_p))
+    return {
+        "repetition_penalty": BLIP_SAMPLING_REPETITION_PENALTY,
+        "logits_processor": LogitsProcessorList([*warpers, PerRowSampler(generators(rows, device))]),
+    }
+
+
 class TransformersCaptioner(Captioner):
     """The reference engine: `BlipForConditionalGeneration.generate`, one batch per call."""
 
@@ -63,17 +80,7 @@ class TransformersCaptioner(Captioner):
             "num_beams": 1,
             "do_sample": False,
         }
-        if s.decoding == "nucleus":
-            # Sampling happens in PerRowSampler (one generator per sequence); generate itself stays greedy.
-            rows = [caption_seed(seed, j) for seed in seeds for j in range(s.num_captions)]
-            warpers = [TopKLogitsWarper(BLIP_SAMPLING_TOP_K)]
-            if s.top_p < 1.0:
-                warpers.append(TopPLogitsWarper(s.top_p))
-            kwargs["repetition_penalty"] = BLIP_SAMPLING_REPETITION_PENALTY
-            kwargs["logits_processor"] = LogitsProcessorList(
-                [*warpers, PerRowSampler(generators(rows, self.device))]
-            )
-        return kwargs
+        return {**kwargs, **sampling_kwargs(s, seeds, self.device)}
 
     @property
     def eos_token_id(self) -> int:
