@@ -232,8 +232,6 @@ def folder_names(image_id: str, subtype: str | None) -> list[str]:
 
 def folder_images(folder: str, image_ids: list[str], subtype: str | None) -> Iterator[tuple[str, bytes, str]]:
     fs, root = fsspec.core.url_to_fs(folder)
-    if not fs.isdir(root):
-        raise VqaFileError(f"{folder}: no such folder (--images)")
     root = root.rstrip("/")
     for image_id in image_ids:
         for name in folder_names(image_id, subtype):
@@ -295,15 +293,28 @@ class VqaReaderSettings:
             ) from None
 
 
-def read_vqa(settings: VqaReaderSettings) -> Iterator[dict | Reject]:
-    """Every `vqa` row and Reject of the inputs; raises VqaFileError for a file that cannot be read."""
+def load_inputs(settings: VqaReaderSettings) -> tuple[str | None, list, list | None]:
+    """(data_subtype, question records, annotation records or None); VqaFileError for a bad file or a
+    missing images folder, a pattern matching nothing for --pairs: all before anything is written."""
     document, questions = load_json_list(settings.questions, "questions")
-    subtype = _text(document.get("data_subtype"))
+    annotations = load_json_list(settings.annotations, "annotations")[1] if settings.annotations else None
+    if settings.images is not None:
+        fs, root = fsspec.core.url_to_fs(settings.images)
+        if not fs.isdir(root):
+            raise VqaFileError(f"{settings.images}: no such folder (--images)")
+    else:
+        from capfilt.readers import SUFFIXES
+
+        schemas.expand(settings.pairs, SUFFIXES)
+    return _text(document.get("data_subtype")), questions, annotations
+
+
+def read_vqa(settings: VqaReaderSettings, inputs=None) -> Iterator[dict | Reject]:
+    """Every `vqa` row and Reject of the inputs (`load_inputs`, loaded here when not given)."""
+    subtype, questions, annotation_records = inputs or load_inputs(settings)
     annotations = None
-    if settings.annotations:
-        annotations = parse_all(
-            load_json_list(settings.annotations, "annotations")[1], parse_annotation, settings.annotations
-        )
+    if annotation_records is not None:
+        annotations = parse_all(annotation_records, parse_annotation, settings.annotations)
     groups: dict[str, list[dict]] = {}
     source = f"{SOURCE}:{subtype}" if subtype else SOURCE
     for item in join(parse_all(questions, parse_question, settings.questions), annotations, source):
@@ -333,6 +344,7 @@ def _clear(folder: str, overwrite: bool) -> None:
 
 def convert(settings: VqaReaderSettings) -> dict[str, int]:
     """Write the parts and the rejects; returns {"questions": kept, "rejects": refused, "files": parts}."""
+    inputs = load_inputs(settings)  # a bad file stops the run before an earlier run's parts go
     _clear(settings.output, settings.overwrite)
     folder = settings.output.rstrip("/")
     rows: list[dict] = []
@@ -344,7 +356,7 @@ def convert(settings: VqaReaderSettings) -> dict[str, int]:
         schemas.write_table(rows, schemas.VQA, f"{folder}/part-{files:05d}.parquet")
         files, rows = files + 1, []
 
-    for item in read_vqa(settings):
+    for item in read_vqa(settings, inputs):
         if isinstance(item, Reject):
             rejects.append(item.as_row())
             continue

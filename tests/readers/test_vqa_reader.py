@@ -207,6 +207,7 @@ def test_bad_arguments_are_one_line(tmp_path, capsys):
         (["--images", str(tmp_path / "nowhere")], "no such folder"),
         (["--pairs", str(tmp_path / "none-*.parquet")], "none-*.parquet"),
         (["--pairs", "x.parquet", "--pairs_key", "{id}"], "--pairs_key"),
+        (["--imagse", "x"], "did you mean --images"),
     ]:
         with pytest.raises(SystemExit):
             reader.main([*real_args(), *args, *out])
@@ -215,6 +216,13 @@ def test_bad_arguments_are_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit):  # an earlier run is not overwritten silently
         reader.main([*real_args(), "--images", str(SAMPLE / "images"), *out])
     assert "--overwrite" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    with pytest.raises(SystemExit):  # a bad annotations file stops it before the earlier parts are removed
+        reader.main(["--questions", str(SAMPLE / "questions.json"), "--annotations", str(bad)]
+                    + ["--images", str(SAMPLE / "images"), *out, "--overwrite"])  # fmt: skip
+    assert "no `annotations` list" in capsys.readouterr().err
+    assert (tmp_path / "o" / "part-00000.parquet").exists()
 
 
 def test_finetune_and_evaluate_run_on_the_converted_real_sample(tmp_path, capsys):
