@@ -18,8 +18,8 @@ from schemas.common import (
     stamped,
 )
 
-# 2: synthetic[].hit_max_length.
-VERSION = 2
+# 2: synthetic[].hit_max_length. 3: web_scores and synthetic[].scores (every scorer's score by name).
+VERSION = 3
 
 # The columns CapFilt adds.
 WEB_CAPTION = "web_caption"
@@ -30,6 +30,12 @@ CAPTIONS = "captions"
 CAPTIONER = "captioner"
 FILTER = "filter"
 POLICY = "policy"
+WEB_SCORES = "web_scores"
+SCORES = "scores"
+
+# One text's score by one scorer: `itm` (the filter, also in web_score / synthetic[].score) and every
+# --scorer model by its name. Null in files before version 3.
+SCORER_SCORES = pa.list_(pa.struct([pa.field("scorer", pa.string()), pa.field("score", pa.float32())]))
 
 SYNTHETIC_CAPTION = pa.struct(
     [
@@ -40,6 +46,7 @@ SYNTHETIC_CAPTION = pa.struct(
         # The captioner stopped at max_length before its end token: the text may end mid-phrase.
         # Null in files of version 1, and when the captioner did not report it.
         added_in(2, pa.field("hit_max_length", pa.bool_())),
+        added_in(3, pa.field(SCORES, SCORER_SCORES)),
     ]
 )
 
@@ -59,6 +66,7 @@ CURATED = stamped(
         pa.field(WEB_CAPTION, pa.string()),
         pa.field(WEB_SCORE, pa.float32()),
         pa.field(WEB_KEPT, pa.bool_()),
+        added_in(3, pa.field(WEB_SCORES, SCORER_SCORES)),
         # Every synthetic caption T_s with its score and verdict.
         pa.field(SYNTHETIC, pa.list_(SYNTHETIC_CAPTION)),
         # The kept texts: what a trainer samples from.

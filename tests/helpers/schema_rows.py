@@ -38,7 +38,16 @@ def curated_row(key="k1"):
         "web_caption": "IMG_2041.JPG",
         "web_score": 0.125,
         "web_kept": False,
-        "synthetic": [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False}],
+        "web_scores": [{"scorer": "itm", "score": 0.125}, {"scorer": "clip", "score": -0.25}],
+        "synthetic": [
+            {
+                "text": "a red square",
+                "score": 0.875,
+                "kept": True,
+                "hit_max_length": False,
+                "scores": [{"scorer": "itm", "score": 0.875}, {"scorer": "clip", "score": 0.3125}],
+            }
+        ],
         "captions": ["a red square"],
         "captioner": "captioner-dir",
         "filter": "filter-dir",
