@@ -104,6 +104,10 @@ class FilterHandler(_CapfiltHandler):
         return "capfilt_filter"
 
 
+class LoadedScorers(list):
+    """The --scorer models of one process: a list Beam's model cache can hold (it keeps a weak reference)."""
+
+
 class ScorersHandler(_CapfiltHandler):
     """Every --scorer model in one handler: one batch, each scorer once, {name: scores per text} per item."""
 
@@ -111,9 +115,9 @@ class ScorersHandler(_CapfiltHandler):
         super().__init__(**kwargs)
         self.settings = settings
 
-    def load_model(self) -> list[Scorer]:
+    def load_model(self) -> LoadedScorers:
         self._set_threads()
-        return [load_scorer(settings) for settings in self.settings]
+        return LoadedScorers(load_scorer(settings) for settings in self.settings)
 
     def run_inference(
         self, batch: Sequence[Item], model: list[Scorer], inference_args: dict[str, Any] | None = None
