@@ -207,6 +207,11 @@ def parse(text: str) -> tuple[Rule, ...]:
     """The rules of a policy text (a named policy expanded first by `expand`); raises PolicyError."""
     if not text.strip():
         raise PolicyError("--policy is empty")
+    if SCORER_NAME.match(text.strip().lower()) and text.strip().lower() not in ("all", "none"):
+        raise PolicyError(
+            f"--policy {text.strip()!r} is no named policy ({', '.join(NAMED_POLICIES)}) nor a rule such as "
+            "'itm>=0.5 & top30%(clip)' (docs/capfilt.md, Policies)"
+        )
     rules = _Parser(text).rules()
     targets = [rule.target for rule in rules]
     if "fallback" in targets and ("synthetic" in targets or None in targets):
