@@ -21,14 +21,15 @@ import schemas
 from capfilt import readers
 from capfilt.curate import checkpoints, embeddings, policy
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
-from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
+from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings, ScorerSettings
 from capfilt.curate.engines.registry import engine_names
 from capfilt.curate.rows import dropped_reject
+from capfilt.curate.scorer_specs import parse_scorers, scorer_ranges
 from capfilt.curate.stats import summary_line
 from capfilt.world import corpus
 from pipelines import capfilt_steps as steps
 from pipelines.capfilt_corpus import CorpusSteps, corpus_steps_enabled
-from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler
+from pipelines.capfilt_handlers import CaptionerHandler, FilterHandler, ScorersHandler
 from pipelines.common import options
 from pipelines.common.interrupt import Interrupts
 from pipelines.common.job_output import JobOutput
@@ -84,15 +85,22 @@ def check_models(config: CapfiltConfig) -> None:
             ) from error
     if config.embeddings:
         embeddings.check_clip(config.embeddings)
+    for name, path in parse_scorers(config.scorer):
+        try:
+            checkpoints.check_available(path, "scorer")
+        except checkpoints.CheckpointError as error:
+            raise checkpoints.CheckpointError(f"--scorer {name}={path}: {error}") from error
 
 
 def model_names(config: CapfiltConfig) -> dict[str, str]:
     """The names the curated rows store for the two models, computed once here on the launcher (a local
-    checkpoint's weights are hashed; capfilt.curate.checkpoints.portable_name)."""
+    checkpoint's weights are hashed; capfilt.curate.checkpoints.portable_name); stats.json also names each
+    --scorer's checkpoint so."""
     names = {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
     if config.embeddings:
         names["embeddings"] = checkpoints.portable_name(config.embeddings)
-    return names
+    scorers = {name: checkpoints.portable_name(path) for name, path in parse_scorers(config.scorer)}
+    return {**names, "scorers": scorers} if scorers else names
 
 
 def resolve_eval_files(config: CapfiltConfig) -> list[str]:
@@ -103,6 +111,23 @@ def resolve_eval_files(config: CapfiltConfig) -> list[str]:
     for path in files:
         readers.check_name(path)
     return files
+
+
+def scorer_settings(config: CapfiltConfig) -> list[ScorerSettings]:
+    return [
+        ScorerSettings(name, path, config.device, config.precision)
+        for name, path in parse_scorers(config.scorer)
+    ]
+
+
+def warn_if_keeps_everything(config: CapfiltConfig) -> None:
+    if config.run_policy().keeps_everything(scorer_ranges(config.scorer), config.num_captions):
+        print(
+            f"capfilt: warning: --policy {config.policy!r} keeps every text by construction "
+            f"({policy.describe(config.policy, config.itm_threshold, config.top_k)} with "
+            f"{config.num_captions} caption(s) per image): nothing is filtered",
+            file=sys.stderr,
+        )
 
 
 def run_settings(
@@ -177,16 +202,34 @@ def build(
             FilterHandler(FilterSettings.from_config(config), **handler_args)
         ).with_exception_handling()
     )
-    curated = (
-        scored
-        | "WithScores" >> beam.Map(steps.with_scores)
-        | "Progress" >> beam.ParDo(steps.Progress("records captioned and scored"))
-        | "Curate" >> beam.ParDo(steps.Curate(config, names)).with_outputs(steps.DROPPED, main="kept")
-    )
-    model_rejects = (
+    scored = scored | "WithScores" >> beam.Map(steps.with_scores)
+    model_rejects = [
         captioner_dlq.failed_inferences
         | "CaptionerErrors" >> beam.FlatMap(steps.model_failures, "captioner_error"),
         filter_dlq.failed_inferences | "FilterErrors" >> beam.FlatMap(steps.model_failures, "filter_error"),
+    ]
+    if config.scorer:
+        extra, scorers_dlq = (
+            scored
+            | "ExtraScores"
+            >> RunInference(ScorersHandler(scorer_settings(config), **handler_args)).with_exception_handling()
+        )
+        scored = extra | "WithExtraScores" >> beam.Map(steps.with_extra_scores)
+        model_rejects.append(
+            scorers_dlq.failed_inferences
+            | "ScorerErrors" >> beam.FlatMap(steps.model_failures, "scorer_error")
+        )
+    scored = scored | "Progress" >> beam.ParDo(steps.Progress("records captioned and scored"))
+    run_policy = config.run_policy()
+    cutoffs = None
+    if run_policy.fractions:  # a global quantile: every image is scored before any decision
+        cutoffs = beam.pvalue.AsSingleton(
+            scored
+            | "Cutoffs"
+            >> beam.CombineGlobally(steps.CutoffsFn(run_policy.fractions, scorer_ranges(config.scorer)))
+        )
+    curated = scored | "Curate" >> beam.ParDo(steps.Curate(config, names), cutoffs).with_outputs(
+        steps.DROPPED, main="kept"
     )
     dropped_rejects = curated[steps.DROPPED] | "DroppedRejects" >> beam.Map(dropped_reject)
     kept, corpus_rejects = curated.kept, []
@@ -281,6 +324,7 @@ def preflight(config: CapfiltConfig, beam_options) -> tuple[list[str], str | Non
         if config.device == "cuda":
             checkpoints.resolve_device(config.device)
         check_models(config)
+    warn_if_keeps_everything(config)
     return resolve_input(config)
 
 

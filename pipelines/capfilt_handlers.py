@@ -12,8 +12,15 @@ from typing import Any
 import torch
 from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 
-from capfilt.curate.engines.interfaces import Captioner, CaptionerSettings, Filter, FilterSettings
-from capfilt.curate.engines.registry import load_captioner, load_filter
+from capfilt.curate.engines.interfaces import (
+    Captioner,
+    CaptionerSettings,
+    Filter,
+    FilterSettings,
+    Scorer,
+    ScorerSettings,
+)
+from capfilt.curate.engines.registry import load_captioner, load_filter, load_scorer
 from capfilt.curate.prepare import Item
 
 
@@ -95,3 +102,32 @@ class FilterHandler(_CapfiltHandler):
 
     def get_metrics_namespace(self) -> str:
         return "capfilt_filter"
+
+
+class LoadedScorers(list):
+    """The --scorer models of one process: a list Beam's model cache can hold (it keeps a weak reference)."""
+
+
+class ScorersHandler(_CapfiltHandler):
+    """Every --scorer model in one handler: one batch, each scorer once, {name: scores per text} per item."""
+
+    def __init__(self, settings: list[ScorerSettings], **kwargs):
+        super().__init__(**kwargs)
+        self.settings = settings
+
+    def load_model(self) -> LoadedScorers:
+        self._set_threads()
+        return LoadedScorers(load_scorer(settings) for settings in self.settings)
+
+    def run_inference(
+        self, batch: Sequence[Item], model: list[Scorer], inference_args: dict[str, Any] | None = None
+    ) -> Iterable[PredictionResult]:
+        images, texts = [item.image for item in batch], [item.texts() for item in batch]
+        by_scorer = {scorer.name: scorer.score(images, texts) for scorer in model}
+        return [
+            PredictionResult(item, {name: scores[i] for name, scores in by_scorer.items()})
+            for i, item in enumerate(batch)
+        ]
+
+    def get_metrics_namespace(self) -> str:
+        return "capfilt_scorers"

@@ -13,6 +13,7 @@ import fsspec
 
 from capfilt.accounting import accounting
 from capfilt.curate import report, report_summary
+from capfilt.curate.cutoffs import Histograms
 from capfilt.curate.prepare import Item, prepare
 from capfilt.curate.rows import Curator
 from capfilt.curate.stats import RejectEvent, ScoredEvent, Stats, StatsEvent
@@ -71,6 +72,11 @@ def with_scores(result) -> Item:
     return dataclasses.replace(result.example, scores=[float(s) for s in result.inference])
 
 
+def with_extra_scores(result) -> Item:
+    extra = {name: [float(s) for s in scores] for name, scores in result.inference.items()}
+    return dataclasses.replace(result.example, extra_scores=extra)
+
+
 def model_failures(dead_letter, stage_reason: str):
     """RunInference's dead-letter output, (failed batch, (type, repr, traceback)) -> one Reject per record."""
     batch, (error_type, error_repr, _) = dead_letter
@@ -90,12 +96,35 @@ class Curate(beam.DoFn):
     def setup(self):
         self.curator = Curator(self.config, self.names)
 
-    def process(self, item: Item):
-        row, verdict = self.curator(item)
+    def process(self, item: Item, cutoffs=None):
+        row, verdict = self.curator(item, cutoffs)
         if verdict.image_kept:
             yield row
         else:
             yield beam.pvalue.TaggedOutput(DROPPED, row)
+
+
+class CutoffsFn(beam.CombineFn):
+    """The policy's global top-fraction cutoffs over every scored image (capfilt.curate.cutoffs)."""
+
+    def __init__(self, needs: set, ranges: dict):
+        self.needs, self.ranges = needs, ranges
+
+    def create_accumulator(self):
+        return Histograms(self.needs, self.ranges)
+
+    def add_input(self, histograms: Histograms, item: Item):
+        histograms.add(item.all_scores())
+        return histograms
+
+    def merge_accumulators(self, accumulators):
+        merged = self.create_accumulator()
+        for histograms in accumulators:
+            merged.merge(histograms)
+        return merged
+
+    def extract_output(self, histograms: Histograms) -> dict:
+        return histograms.cutoffs(self.needs)
 
 
 class Progress(beam.DoFn):

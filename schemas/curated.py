@@ -19,7 +19,7 @@ from schemas.common import (
 )
 
 # 2: synthetic[].hit_max_length.
-# 3: synthetic[].captioner.
+# 3: synthetic[].captioner; web_scores and synthetic[].scores (every scorer's score by name).
 VERSION = 3
 
 # The columns CapFilt adds.
@@ -31,6 +31,12 @@ CAPTIONS = "captions"
 CAPTIONER = "captioner"
 FILTER = "filter"
 POLICY = "policy"
+WEB_SCORES = "web_scores"
+SCORES = "scores"
+
+# One text's score by one scorer: `itm` (the filter, also in web_score / synthetic[].score) and every
+# --scorer model by its name. Null in files before version 3.
+SCORER_SCORES = pa.list_(pa.struct([pa.field("scorer", pa.string()), pa.field("score", pa.float32())]))
 
 SYNTHETIC_CAPTION = pa.struct(
     [
@@ -44,6 +50,7 @@ SYNTHETIC_CAPTION = pa.struct(
         # The portable name of the captioner that wrote this caption (a run may use several). Null in files
         # before version 3: there the row's `captioner` wrote every caption.
         added_in(3, pa.field("captioner", pa.string())),
+        added_in(3, pa.field(SCORES, SCORER_SCORES)),
     ]
 )
 
@@ -63,6 +70,7 @@ CURATED = stamped(
         pa.field(WEB_CAPTION, pa.string()),
         pa.field(WEB_SCORE, pa.float32()),
         pa.field(WEB_KEPT, pa.bool_()),
+        added_in(3, pa.field(WEB_SCORES, SCORER_SCORES)),
         # Every synthetic caption T_s with its score and verdict.
         pa.field(SYNTHETIC, pa.list_(SYNTHETIC_CAPTION)),
         # The kept texts: what a trainer samples from.

@@ -212,7 +212,7 @@ def test_capfilt_help_is_short_grouped_and_points_to_beams(tmp_path):
     text = " ".join(done.stdout.split())
     for title in HELP_GROUPS:
         assert f"\n{title}:\n" in done.stdout
-    assert "--engine {fast,transformers}" in text and "--policy {paper,topk}" in text
+    assert "--engine {fast,transformers}" in text and "--policy POLICY" in text and "top30%(clip)" in text
     assert "--itm_threshold FLOAT paper policy: keep a text when its ITM match probability >= this." in text
     assert "probability >= this. (default: 0.5)" in text
     assert "--help_beam" in text and "--dataflow_endpoint" not in text

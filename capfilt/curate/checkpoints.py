@@ -1,4 +1,5 @@
-"""Loading BLIP checkpoints: local directories, remote ones (gs://, s3://) copied first, hub ids when online.
+"""Loading BLIP checkpoints (captioner, filter) and CLIP/SigLIP ones (scorers): local directories, remote
+ones (gs://, s3://) copied first, hub ids when online.
 
 Weights are read from safetensors only: a user-supplied pickle is never unpickled.
 """
@@ -8,16 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from transformers import (
     AutoConfig,
+    AutoImageProcessor,
     AutoModelForImageTextToText,
     AutoProcessor,
+    AutoTokenizer,
     Blip2ForConditionalGeneration,
     BlipForConditionalGeneration,
     BlipForImageTextRetrieval,
+    CLIPModel,
+    SiglipModel,
 )
 from transformers.models.auto.modeling_auto import MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
 from transformers.utils import logging as transformers_logging
@@ -25,10 +31,15 @@ from transformers.utils import logging as transformers_logging
 from schemas.publish import building_folder
 
 KINDS = {"captioner": BlipForConditionalGeneration, "filter": BlipForImageTextRetrieval}
+# A `--scorer` checkpoint: the class follows config.json's model_type.
+SCORER_CLASSES = {"clip": CLIPModel, "siglip": SiglipModel}
+# Tokenizer files of BERT (vocab.txt), CLIP (vocab.json), SentencePiece (SigLIP) or a fast tokenizer.
+SCORER_TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "spiece.model", "tokenizer.model")
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 HUB_EXAMPLES = {
     "captioner": "Salesforce/blip-image-captioning-base",
     "filter": "Salesforce/blip-itm-base-coco",
+    "scorer": "openai/clip-vit-large-patch14",
 }
 # Captioner families: BLIP runs on the BLIP engines (`--engine`), any other image-text-to-text model
 # (BLIP-2, GIT, LLaVA-style, ...) on transformers' generate (engines/reference/generate_captioner.py).
@@ -83,7 +94,10 @@ def _check_directory(path: Path, name: str, kind: str) -> None:
         )
         raise CheckpointError(f"{kind} checkpoint {name} is incomplete: missing {', '.join(missing)}{hint}")
     _check_config(_read_config(path / "config.json", name, kind), name, kind)
-    has_tokenizer = any((path / f).exists() for f in ("tokenizer.json", "vocab.txt", "tokenizer.model"))
+    tokenizer_files = (
+        SCORER_TOKENIZER_FILES if kind == "scorer" else ("tokenizer.json", "vocab.txt", "tokenizer.model")
+    )
+    has_tokenizer = any((path / f).exists() for f in tokenizer_files)
     has_image_processor = any(
         (path / f).exists() for f in ("preprocessor_config.json", "processor_config.json")
     )
@@ -125,6 +139,13 @@ def _read_config(path: Path, name: str, kind: str) -> dict:
 
 def _check_config(config: dict, name: str, kind: str) -> None:
     """The architecture config.json declares, when it declares one, must be what `kind` loads."""
+    if kind == "scorer":
+        if config.get("model_type") not in SCORER_CLASSES:
+            raise CheckpointError(
+                f"scorer checkpoint {name} is a {config.get('model_type')!r} model (config.json model_type); "
+                f"a scorer must be one of {', '.join(sorted(SCORER_CLASSES))} (CLIPModel, SiglipModel)"
+            )
+        return
     expected = KINDS[kind].__name__
     model_type = config.get("model_type")
     if kind == "captioner" and model_type in GENERATE_CAPTIONER_TYPES:
@@ -194,6 +215,12 @@ def load_dtype(device: torch.device, precision: str) -> torch.dtype:
     return DTYPES[precision] if device.type == "cuda" else torch.float32
 
 
+@dataclass(frozen=True)
+class ScorerProcessor:
+    tokenizer: object
+    image_processor: object
+
+
 def resolve_device(device: str) -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -225,7 +252,12 @@ def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype):
         model, info = model_class.from_pretrained(
             source, use_safetensors=True, dtype=dtype, output_loading_info=True
         )
-        processor = AutoProcessor.from_pretrained(source)
+        if model_class in SCORER_CLASSES.values():
+            processor = ScorerProcessor(
+                AutoTokenizer.from_pretrained(source), AutoImageProcessor.from_pretrained(source)
+            )
+        else:
+            processor = AutoProcessor.from_pretrained(source)
     finally:
         transformers_logging.set_verbosity(verbosity)
     return model, info, processor
@@ -252,15 +284,25 @@ def load_generate_captioner(name: str, device: str = "cpu", precision: str = "fp
 
 
 def load(name: str, kind: str, device: str = "cpu", precision: str = "fp32"):
-    """Return (model, processor) for `kind` ('captioner' or 'filter'), in eval mode on `device`."""
+    """Return (model, processor) for `kind` ('captioner', 'filter' or 'scorer'), in eval mode on `device`.
+
+    A scorer's processor is its tokenizer and image processor loaded each on its own (`.tokenizer`,
+    `.image_processor`), so any tokenizer saved beside a CLIP or SigLIP model serves."""
     check_available(name, kind)
     source, where = _source(name), resolve_device(device)
-    model_class = KINDS[kind]
     try:
+        model_class = (
+            SCORER_CLASSES[AutoConfig.from_pretrained(source).model_type] if kind == "scorer" else KINDS[kind]
+        )
         model, info, processor = _quiet_from_pretrained(model_class, source, load_dtype(where, precision))
     except OSError as error:
         raise CheckpointError(f"cannot load {kind} checkpoint {name}: {error}") from error
     if info["missing_keys"]:
+        if kind == "scorer":
+            raise CheckpointError(
+                f"scorer checkpoint {name}: {len(info['missing_keys'])} weights of {model_class.__name__} "
+                f"are missing (e.g. {sorted(info['missing_keys'])[0]})"
+            )
         other = "filter (retrieval)" if kind == "captioner" else "captioner (conditional generation)"
         raise CheckpointError(
             f"{name} is not a {model_class.__name__} checkpoint: {len(info['missing_keys'])} weights are "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from capfilt.curate.policy_grammar import NAMED_POLICIES
+from capfilt.curate.scorer_specs import scorer_ranges
 from capfilt.flags import option as _option
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
@@ -12,7 +14,8 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets" / "models"
 DEFAULT_CAPTIONER = str(ASSETS / "captioner")
 DEFAULT_FILTER = str(ASSETS / "filter")
 
-POLICIES = ("paper", "topk")
+# The named policies; --policy also takes rules over any scorers (capfilt.curate.policy_grammar).
+POLICIES = tuple(NAMED_POLICIES)
 DECODINGS = ("nucleus", "greedy")
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("fp32", "bf16", "fp16")
@@ -58,8 +61,19 @@ class CapfiltConfig:
         "Filter: a BlipForImageTextRetrieval directory or hub id. "
         "Default: the shipped demo filter (capfilt/assets/models/filter).",
     )
+    scorer: tuple[str, ...] = _option(
+        (),
+        "Scorers beside the ITM filter, NAME=PATH_OR_HUB_ID comma-separated: CLIPModel or SiglipModel "
+        "checkpoints (safetensors), each text's image-text cosine stored under NAME, e.g. "
+        "clip=openai/clip-vit-large-patch14,siglip=google/siglip-base-patch16-224.",
+        aliases=("--scorers",),
+    )
     policy: str = _option(
-        "paper", "paper: keep each text with ITM >= threshold; topk: keep the best k texts.", POLICIES
+        "paper",
+        "paper: keep each text with ITM >= --itm_threshold; topk: keep the best --top_k texts by ITM; "
+        "or rules "
+        "over any scorers (docs/capfilt.md), e.g. 'itm>=0.5 & top30%%(clip)', 'top2(clip)', "
+        "'web: top30%%(clip); fallback: clip>=0.28'.",
     )
     num_captions: int = _option(1, "Synthetic captions per image (BLIP: 1).")
     decoding: str = _option("nucleus", "Captioner decoding (BLIP CapFilt: nucleus sampling).", DECODINGS)
@@ -172,13 +186,20 @@ class CapfiltConfig:
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
+        self.run_policy().check_scorers(set(scorer_ranges(self.scorer)))
         return self
+
+    def run_policy(self):
+        """The --policy parsed (raises capfilt.curate.policy_grammar.PolicyError, a ValueError)."""
+        from capfilt.curate.policy import Policy
+
+        return Policy(self.policy, self.itm_threshold, self.top_k)
 
 
 # The sections of `python -m pipelines.capfilt --help`, by field name; a field in none shows under "other".
 HELP_GROUPS = {
     "input and output": ("input", "input_format", "text_column", "output", "overwrite", "allow_empty_output"),
-    "models": ("captioner", "filter", "engine", "device", "precision"),
+    "models": ("captioner", "filter", "scorer", "engine", "device", "precision"),
     "captioning": (
         "num_captions",
         "decoding",

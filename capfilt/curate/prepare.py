@@ -29,6 +29,8 @@ class Item:
     synthetic_hit_max_length: list[bool] = field(default_factory=list)
     # Filter scores: the web text's first, then one per synthetic caption.
     scores: list[float] = field(default_factory=list)
+    # The --scorer models' scores by scorer name, each in the same order as `scores`.
+    extra_scores: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -37,6 +39,10 @@ class Item:
     @property
     def web_caption(self) -> str:
         return self.record["caption"]
+
+    def all_scores(self) -> dict[str, list[float]]:
+        """Every scorer's scores by name, the ITM filter's as `itm`."""
+        return {"itm": self.scores, **self.extra_scores}
 
     def texts(self) -> list[str]:
         return [self.web_caption, *self.synthetic]

@@ -9,17 +9,30 @@ from capfilt.curate.prepare import Item
 from schemas import Reject
 
 
+def text_scores(item: Item, index: int) -> list[dict]:
+    """Text `index`'s (0: T_w) score by every scorer, `itm` first."""
+    return [{"scorer": name, "score": scores[index]} for name, scores in item.all_scores().items()]
+
+
 def curated_row(item: Item, verdict: policy.Verdict, captioner: str, filter: str, policy_name: str) -> dict:
     """`captioner` and `filter` are the models' portable names (capfilt.curate.checkpoints.portable_name)."""
     record = item.record
     data = record["image"]["bytes"]
     web_score, synthetic_scores = item.scores[0], item.scores[1:]
+    every_score = [text_scores(item, index) for index in range(len(item.scores))]
     # None when the captioner did not say (an Item built without flags).
     cut = item.synthetic_hit_max_length or [None] * len(item.synthetic)
     synthetic = [
-        {"text": text, "score": score, "kept": kept, "hit_max_length": hit, "captioner": captioner}
-        for text, score, kept, hit in zip(
-            item.synthetic, synthetic_scores, verdict.synthetic_kept, cut, strict=True
+        {
+            "text": text,
+            "score": score,
+            "kept": kept,
+            "hit_max_length": hit,
+            "captioner": captioner,
+            "scores": by_scorer,
+        }
+        for text, score, kept, hit, by_scorer in zip(
+            item.synthetic, synthetic_scores, verdict.synthetic_kept, cut, every_score[1:], strict=True
         )
     ]
     kept_texts = ([item.web_caption] if verdict.web_kept else []) + [
@@ -37,6 +50,7 @@ def curated_row(item: Item, verdict: policy.Verdict, captioner: str, filter: str
         "web_caption": item.web_caption,
         "web_score": web_score,
         "web_kept": verdict.web_kept,
+        "web_scores": every_score[0],
         "synthetic": synthetic,
         "captions": kept_texts,
         "captioner": captioner,
@@ -61,11 +75,12 @@ class Curator:
     def __init__(self, config, model_names: dict[str, str] | None = None):
         self.config = config
         self.policy_name = policy.describe(config.policy, config.itm_threshold, config.top_k)
+        self.policy = policy.Policy(config.policy, config.itm_threshold, config.top_k)
         names = model_names or {"captioner": config.captioner, "filter": config.filter}
         self.captioner_name, self.filter_name = names["captioner"], names["filter"]
 
-    def __call__(self, item: Item) -> tuple[dict, policy.Verdict]:
-        c = self.config
-        verdict = policy.decide(c.policy, item.scores[0], item.scores[1:], c.itm_threshold, c.top_k)
+    def __call__(self, item: Item, cutoffs: policy.Cutoffs | None = None) -> tuple[dict, policy.Verdict]:
+        """`cutoffs`: the global cutoffs of the policy's top-fraction conditions (capfilt.curate.cutoffs)."""
+        verdict = self.policy.decide(item.all_scores(), cutoffs)
         row = curated_row(item, verdict, self.captioner_name, self.filter_name, self.policy_name)
         return row, verdict

@@ -38,6 +38,7 @@ def curated_row(key="k1"):
         "web_caption": "IMG_2041.JPG",
         "web_score": 0.125,
         "web_kept": False,
+        "web_scores": [{"scorer": "itm", "score": 0.125}, {"scorer": "clip", "score": -0.25}],
         "synthetic": [
             {
                 "text": "a red square",
@@ -45,6 +46,7 @@ def curated_row(key="k1"):
                 "kept": True,
                 "hit_max_length": False,
                 "captioner": "cap@1",
+                "scores": [{"scorer": "itm", "score": 0.875}, {"scorer": "clip", "score": 0.3125}],
             }
         ],
         "captions": ["a red square"],

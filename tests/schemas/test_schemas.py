@@ -140,19 +140,65 @@ def _curated_v1_table() -> pa.Table:
     """A `curated` file as version 1 wrote it: synthetic captions without hit_max_length."""
     old_caption = pa.struct([("text", pa.string()), ("score", pa.float32()), ("kept", pa.bool_())])
     fields = [
-        pa.field("synthetic", pa.list_(old_caption)) if f.name == "synthetic" else f for f in schemas.CURATED
+        pa.field("synthetic", pa.list_(old_caption)) if f.name == "synthetic" else f
+        for f in schemas.CURATED
+        if f.name != "web_scores"
     ]
     schema = pa.schema(fields, metadata={**schemas.CURATED.metadata, b"capfilt.schema_version": b"1"})
     row = curated_row()
     row["synthetic"] = [{"text": "a red square", "score": 0.875, "kept": True}]
+    del row["web_scores"]
     return pa.Table.from_pylist([row], schema=schema)
+
+
+def _curated_v2_table() -> pa.Table:
+    """A `curated` file as version 2 wrote it: no per-scorer scores (web_scores, synthetic[].scores)."""
+    old_caption = pa.struct(
+        [("text", pa.string()), ("score", pa.float32()), ("kept", pa.bool_()), ("hit_max_length", pa.bool_())]
+    )
+    fields = [
+        pa.field("synthetic", pa.list_(old_caption)) if f.name == "synthetic" else f
+        for f in schemas.CURATED
+        if f.name != "web_scores"
+    ]
+    schema = pa.schema(fields, metadata={**schemas.CURATED.metadata, b"capfilt.schema_version": b"2"})
+    row = curated_row()
+    del row["web_scores"]
+    row["synthetic"] = [{"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False}]
+    return pa.Table.from_pylist([row], schema=schema)
+
+
+def test_a_curated_file_of_version_2_reads_with_per_scorer_scores_as_null(tmp_path):
+    path = str(tmp_path / "curated-v2.parquet")
+    pq.write_table(_curated_v2_table(), path)
+    read = schemas.read_table(path, schemas.CURATED)
+    assert read.column("web_scores").to_pylist() == [None]
+    assert read.column("web_score").to_pylist() == [0.125]  # the ITM score stays where it was
+    assert read.column("synthetic").to_pylist()[0][0]["scores"] is None
+    assert read.column("synthetic").to_pylist()[0][0]["hit_max_length"] is False
+
+
+def test_per_scorer_scores_round_trip_by_name(tmp_path):
+    row = curated_row()
+    path = str(tmp_path / "curated.parquet")
+    schemas.write_table([row], schemas.CURATED, path)
+    read = schemas.read_table(path, schemas.CURATED).to_pylist()[0]
+    assert {s["scorer"]: s["score"] for s in read["web_scores"]} == {"itm": 0.125, "clip": -0.25}
+    assert {s["scorer"]: s["score"] for s in read["synthetic"][0]["scores"]} == {"itm": 0.875, "clip": 0.3125}
 
 
 def test_a_curated_file_of_version_1_reads_with_the_new_struct_member_as_null(tmp_path):
     path = str(tmp_path / "curated-v1.parquet")
     pq.write_table(_curated_v1_table(), path)
     expected = [
-        {"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": None, "captioner": None}
+        {
+            "text": "a red square",
+            "score": 0.875,
+            "kept": True,
+            "hit_max_length": None,
+            "captioner": None,
+            "scores": None,
+        }
     ]
     for read in (
         schemas.read_table(path, schemas.CURATED),
@@ -163,23 +209,33 @@ def test_a_curated_file_of_version_1_reads_with_the_new_struct_member_as_null(tm
 
 
 def test_a_current_curated_file_without_the_struct_member_is_an_error(tmp_path):
-    path = str(tmp_path / "curated-v2.parquet")
-    table = _curated_v1_table()
+    path = str(tmp_path / "curated-v3.parquet")
+    table = _curated_v2_table().append_column(
+        schemas.CURATED.field("web_scores"), pa.array([None], schemas.CURATED.field("web_scores").type)
+    )
     pq.write_table(table.replace_schema_metadata(schemas.CURATED.metadata), path)
-    with pytest.raises(schemas.SchemaError, match=r"curated-v2\.parquet: column 'synthetic' has type"):
+    with pytest.raises(schemas.SchemaError, match=r"curated-v3\.parquet: column 'synthetic' has type"):
         schemas.read_table(path, schemas.CURATED)
 
 
 def test_hit_max_length_round_trips_per_synthetic_caption(tmp_path):
     row = curated_row()
     row["synthetic"] = [
-        {"text": "a red square", "score": 0.875, "kept": True, "hit_max_length": False, "captioner": "git@1"},
+        {
+            "text": "a red square",
+            "score": 0.875,
+            "kept": True,
+            "hit_max_length": False,
+            "captioner": "git@1",
+            "scores": None,
+        },
         {
             "text": "a red square and a cross on",
             "score": 0.9375,
             "kept": True,
             "hit_max_length": True,
             "captioner": "b",
+            "scores": None,
         },
     ]
     path = str(tmp_path / "curated.parquet")
@@ -201,4 +257,4 @@ def test_a_curated_file_of_version_2_reads_with_each_captions_captioner_as_null(
     path = str(tmp_path / "curated-v2.parquet")
     pq.write_table(pa.Table.from_pylist([row], schema=schema), path)
     read = schemas.read_table(path, schemas.CURATED).column("synthetic").to_pylist()
-    assert read == [[{**row["synthetic"][0], "captioner": None}]]
+    assert read == [[{**row["synthetic"][0], "captioner": None, "scores": None}]]

@@ -1,4 +1,5 @@
-"""What the pipeline asks of an engine: the Captioner and Filter interfaces, their settings, a Caption.
+"""What the pipeline asks of an engine: the Captioner, Scorer and Filter (the ITM scorer) interfaces, their
+settings, a Caption.
 
 Both engines (`reference`, transformers' public API; `fast`, this project's) implement these, and
 `registry` maps the `--engine` names to them. This module imports no engine, so every engine can import it.
@@ -65,6 +66,29 @@ class Captioner:
 
 
 @dataclass(frozen=True)
+class ScorerSettings:
+    """A scorer beside the ITM filter (`--scorer NAME=PATH`): its name in the rows and its checkpoint."""
+
+    name: str
+    checkpoint: str
+    device: str = "cpu"
+    precision: str = "fp32"
+
+
+class Scorer:
+    """Interface: a named score in a stated range for every text of an image.
+
+    `score(images, texts)` returns, per image, one float per text, each in `score_range` (inclusive). The
+    ITM filter is the scorer named `itm` (range [0, 1]); CLIP and SigLIP cosines are in [-1, 1]."""
+
+    name: str
+    score_range: tuple[float, float]
+
+    def score(self, images: list[Image.Image], texts: list[list[str]]) -> list[list[float]]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
 class FilterSettings:
     checkpoint: str
     first_token: str = "auto"
@@ -83,9 +107,12 @@ class FilterSettings:
         )
 
 
-class Filter:
-    """Interface: `score(images, texts)` returns, per image, the ITM match probability of each text."""
+class Filter(Scorer):
+    """Interface: `score(images, texts)` returns, per image, the ITM match probability of each text: the
+    scorer named `itm`."""
 
+    name = "itm"
+    score_range = (0.0, 1.0)
     settings: FilterSettings
 
     def score(self, images: list[Image.Image], texts: list[list[str]]) -> list[list[float]]:

@@ -11,8 +11,16 @@ from __future__ import annotations
 from capfilt.curate import checkpoints
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.filter import FastFilter
-from capfilt.curate.engines.interfaces import Captioner, CaptionerSettings, Filter, FilterSettings
+from capfilt.curate.engines.interfaces import (
+    Captioner,
+    CaptionerSettings,
+    Filter,
+    FilterSettings,
+    Scorer,
+    ScorerSettings,
+)
 from capfilt.curate.engines.reference.captioner import TransformersCaptioner
+from capfilt.curate.engines.reference.cosine_scorer import CosineScorer
 from capfilt.curate.engines.reference.filter import TransformersFilter
 from capfilt.curate.engines.reference.generate_captioner import GenerateCaptioner
 
@@ -43,3 +51,8 @@ def load_captioner(settings: CaptionerSettings, engine: str = DEFAULT_ENGINE) ->
 
 def load_filter(settings: FilterSettings, engine: str = DEFAULT_ENGINE) -> Filter:
     return _engine(FILTERS, engine, "filter")(settings)
+
+
+def load_scorer(settings: ScorerSettings) -> Scorer:
+    """A `--scorer` model: CLIP and SigLIP cosines have one implementation, the same for every engine."""
+    return CosineScorer(settings)
