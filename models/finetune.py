@@ -1,8 +1,9 @@
-"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter} --init DIR --data GLOB [--output DIR] ...`.
+"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,nlvr2} --init DIR --data GLOB ...`.
 
 As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
-as a BlipForImageTextRetrieval, each with its BlipProcessor.
+as a BlipForImageTextRetrieval, each with its BlipProcessor. `nlvr2` trains BLIP's NLVR2 model
+(models/blip/nlvr2.py) on nlvr2 tables; docs/downstream.md.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 from functools import partial
 
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
+from models.blip.nlvr2_task import Nlvr2Args, nlvr2_task
 from models.blip.task import BlipConfigArgs, blip_task
 from models.common.cli import check_args, print_summary, setup_logging
 from models.training.loop import run_training
@@ -23,6 +25,10 @@ KINDS = {
     "filter": "text encoder with ITC + ITM (hard negatives); exports BlipForImageTextRetrieval",
 }
 
+# BLIP's NLVR2 recipe (configs/nlvr.yaml): lr 3e-5, no warmup; --data takes nlvr2 tables.
+NLVR2_DEFAULTS = {"lr": 3e-5, "warmup_steps": 0, "output": "runs/blip-nlvr2"}
+NLVR2_HELP = "two images + a statement, true/false (BLIP's twin cross-attention); --data: nlvr2 tables"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.finetune", description=__doc__)
@@ -31,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub = add_subcommand(kinds, kind, help=text)
         add_dataclass_arguments(sub, BlipConfigArgs)
         add_dataclass_arguments(sub, TrainConfig, FINETUNE_DEFAULTS)
+    # Downstream tasks: their own model flags, the same training flags.
+    sub = add_subcommand(kinds, "nlvr2", help=NLVR2_HELP)
+    add_dataclass_arguments(sub, Nlvr2Args)
+    add_dataclass_arguments(sub, TrainConfig, NLVR2_DEFAULTS)
     return parser
 
 
@@ -42,7 +52,10 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
     try:
-        summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
+        if args.kind == "nlvr2":
+            summary = run_training(args, Nlvr2Args, nlvr2_task)
+        else:
+            summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
     except (ValueError, FileNotFoundError) as error:
         # A bad setting, a missing checkpoint or a glob that matches nothing: one line, not a traceback.
         parser.error(f"{args.kind}: {error}")

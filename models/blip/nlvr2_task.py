@@ -106,6 +106,8 @@ def nlvr2_task(args: Nlvr2Args, train: TrainConfig) -> Task:
     storages = {"float32": torch.float32, "float16": torch.float16}
     if args.export_dtype not in storages:
         raise ValueError(f"--export_dtype must be float32 or float16, got {args.export_dtype!r}")
+    for path in schemas.expand(train.data):  # refused before anything is built or trained
+        check_nlvr2_file(path)
     torch.manual_seed(train.seed)  # the fresh head is identical on every rank
     model, processor = load_nlvr2(args.init)
     first = first_token_for(model.config, processor.tokenizer, args.first_token)
