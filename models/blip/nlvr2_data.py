@@ -9,6 +9,7 @@ import torch
 
 import schemas
 from models.blip import conventions
+from models.clip.collate import ClipCollator
 from models.training.data import ParquetImageText, decode_image
 from schemas.nlvr2 import LABEL, LEFT_IMAGE, NLVR2, RIGHT_IMAGE, STATEMENT
 
@@ -59,27 +60,16 @@ class Nlvr2Pairs(ParquetImageText):
         }
 
 
-class Nlvr2Collator:
-    """Statements tokenized with BLIP's first token for image-grounded encoding ([ENC] in BLIP's code)."""
+class Nlvr2Collator(ClipCollator):
+    """Statements tokenized with BLIP's first token for image-grounded encoding ([ENC] in BLIP's code);
+    images stacked to (batch, 2, C, H, W). The stacking and tokenizing are CLIP's collator's own."""
 
     def __init__(self, tokenizer, max_length: int = 35, first_token: str = "enc"):
-        self.tokenizer = tokenizer
-        self.max_length = max_length
+        super().__init__(tokenizer, max_length)
         self.first_token = first_token
 
     def __call__(self, samples: list[dict]) -> dict:
-        text = self.tokenizer(
-            [s["text"] for s in samples],
-            padding="longest",
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
-            return_token_type_ids=False,
-        )
-        return {
-            "pixel_values": torch.stack([s["pixel_values"] for s in samples]),
-            "input_ids": conventions.itm_input_ids(text.input_ids, self.tokenizer, self.first_token),
-            "attention_mask": text.attention_mask,
-            "labels": torch.tensor([s["label"] for s in samples], dtype=torch.long),
-            "keys": [s["key"] for s in samples],
-        }
+        batch = super().__call__(samples)
+        batch["input_ids"] = conventions.itm_input_ids(batch["input_ids"], self.tokenizer, self.first_token)
+        batch["labels"] = torch.tensor([s["label"] for s in samples], dtype=torch.long)
+        return batch
