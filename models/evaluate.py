@@ -1,4 +1,5 @@
-"""Evaluating a CLIP or BLIP (ITC) checkpoint: image-text retrieval and zero-shot classification.
+"""Evaluating a CLIP or BLIP (ITC) checkpoint: image-text retrieval and zero-shot classification; and
+BLIP's downstream heads (`nlvr2`: accuracy on held-out nlvr2 tables, docs/downstream.md).
 
 `python -m models.evaluate clip|blip --checkpoint DIR --data GLOB [--classify GLOB --labels GLOB]`
 
@@ -157,9 +158,9 @@ def evaluate(
 METRIC_ORDER = ["zeroshot_top1", "i2t_r1", "i2t_r5", "i2t_r10", "t2i_r1", "t2i_r5", "t2i_r10", "r_mean"]
 
 
-def format_table(rows: dict[str, dict]) -> str:
+def format_table(rows: dict[str, dict], order: list[str] = METRIC_ORDER) -> str:
     """One row per named result, in the layout of the papers' tables (percent, one decimal)."""
-    columns = [m for m in METRIC_ORDER if any(m in r for r in rows.values())]
+    columns = [m for m in order if any(m in r for r in rows.values())]
     width = max([len("model")] + [len(name) for name in rows])
     lines = [f"{'model':<{width}}  " + "  ".join(f"{c:>13}" for c in columns)]
     for name, result in rows.items():
@@ -211,15 +212,38 @@ class VqaEvaluateArgs:
     device: str = option("cpu", "cpu or cuda", ("cpu", "cuda"))
 
 
+@dataclass
+class Nlvr2EvaluateArgs:
+    """The flags of `models.evaluate nlvr2`."""
+
+    checkpoint: str = option(help="NLVR2 model directory (models.finetune nlvr2)")
+    data: str = option(help="held-out nlvr2 Parquet glob(s)")
+    batch_size: int = option(32, "examples scored at once")
+    limit: int = option(0, "evaluate at most this many examples")
+
+
+NLVR2_METRICS = ["accuracy", "accuracy_true", "accuracy_false"]
+
+
+def evaluate_nlvr2_command(args) -> tuple[str, dict]:
+    """`models.evaluate nlvr2`: accuracy on held-out nlvr2 tables (table, results)."""
+    from models.blip.nlvr2_task import evaluate_nlvr2
+
+    results = evaluate_nlvr2(args.checkpoint, args.data, args.batch_size, args.limit)
+    return format_table({"nlvr2": results}, NLVR2_METRICS), results
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.evaluate", description=__doc__)
-    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip,vqa}")
+    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip,vqa,nlvr2}")
     for model, text in MODELS.items():
         add_dataclass_arguments(add_subcommand(models, model, help=text), EvaluateArgs)
     vqa = add_subcommand(
         models, "vqa", help="a BLIP VQA checkpoint: VQA accuracy by answer ranking or generation"
     )
     add_dataclass_arguments(vqa, VqaEvaluateArgs)
+    nlvr2 = add_subcommand(models, "nlvr2", help="a BLIP NLVR2 model: accuracy on true/false statements")
+    add_dataclass_arguments(nlvr2, Nlvr2EvaluateArgs)
     return parser
 
 
@@ -257,14 +281,18 @@ def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.model == "vqa":
+    if args.model in ("vqa", "nlvr2"):
         try:
-            results = evaluate_vqa(args)
+            if args.model == "vqa":
+                results = evaluate_vqa(args)
+                table = format_vqa_table(results)
+            else:
+                table, results = evaluate_nlvr2_command(args)
         except (ValueError, FileNotFoundError, schemas.SchemaError) as error:
-            parser.error(f"vqa: {error}")
-        print(format_vqa_table(results))
+            parser.error(f"{args.model}: {error}")
+        print(table)
         summary = {
-            "model": "vqa",
+            "model": args.model,
             "checkpoint": args.checkpoint,
             **{k: _rounded(v) for k, v in results.items()},
         }

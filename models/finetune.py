@@ -1,9 +1,10 @@
-"""Fine-tuning BLIP: `python -m models.finetune captioner|filter|vqa --init DIR --data GLOB [--output DIR]`.
+"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,vqa,nlvr2} --init DIR --data GLOB ...`.
 
 As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
 as a BlipForImageTextRetrieval, each with its BlipProcessor. `vqa` fine-tunes BLIP's VQA model on `vqa`
-Parquet (models/blip/vqa.py) and writes a BlipForQuestionAnswering with its answer_list.json.
+Parquet (models/blip/vqa.py) and writes a BlipForQuestionAnswering with its answer_list.json; `nlvr2`
+trains BLIP's NLVR2 model (models/blip/nlvr2.py) on nlvr2 tables; docs/downstream.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 from functools import partial
 
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
+from models.blip.nlvr2_task import Nlvr2Args, nlvr2_task
 from models.blip.task import BlipConfigArgs, blip_task
 from models.blip.vqa_task import VqaArgs, vqa_task
 from models.common.cli import check_args, print_summary, setup_logging
@@ -27,6 +29,10 @@ KINDS = {
 # BLIP's VQA recipe (configs/vqa.yaml): lr 2e-5, weight decay 0.05, cosine decay.
 VQA_DEFAULTS = {"lr": 2e-5, "warmup_steps": 0, "output": "runs/blip-vqa"}
 
+# BLIP's NLVR2 recipe (configs/nlvr.yaml): lr 3e-5, no warmup; --data takes nlvr2 tables.
+NLVR2_DEFAULTS = {"lr": 3e-5, "warmup_steps": 0, "output": "runs/blip-nlvr2"}
+NLVR2_HELP = "two images + a statement, true/false (BLIP's twin cross-attention); --data: nlvr2 tables"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.finetune", description=__doc__)
@@ -38,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     vqa = add_subcommand(kinds, "vqa", help="BLIP's VQA model: answer decoder on the image-grounded encoder")
     add_dataclass_arguments(vqa, VqaArgs)
     add_dataclass_arguments(vqa, TrainConfig, VQA_DEFAULTS)
+    # Downstream tasks: their own model flags, the same training flags.
+    sub = add_subcommand(kinds, "nlvr2", help=NLVR2_HELP)
+    add_dataclass_arguments(sub, Nlvr2Args)
+    add_dataclass_arguments(sub, TrainConfig, NLVR2_DEFAULTS)
     return parser
 
 
@@ -51,6 +61,8 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         if args.kind == "vqa":
             summary = run_training(args, VqaArgs, vqa_task)
+        elif args.kind == "nlvr2":
+            summary = run_training(args, Nlvr2Args, nlvr2_task)
         else:
             summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
     except (ValueError, FileNotFoundError) as error:

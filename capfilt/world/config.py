@@ -72,6 +72,8 @@ class WorldConfig:
     )
     documents: int = option(100, "interleaved image-text documents (2-4 images each), for Flamingo")
     clips: int = option(100, "short clips of a moving object, for Flamingo")
+    nlvr2_train: int = option(0, "NLVR2 examples (two scenes, one true/false statement) for fine-tuning")
+    nlvr2_test: int = option(0, "held-out NLVR2 examples, scenes from configurations never in nlvr2_train")
     image_size: int = option(64, f"image side in pixels, {MIN_IMAGE_SIZE} to {MAX_IMAGE_SIZE}")
     clip_frames: int = option(8, "frames per clip")
     rows_per_part: int = option(5000, "records per Parquet part file")
@@ -86,7 +88,7 @@ class WorldConfig:
         """Raise ValueError naming the bad setting, so the CLI can report it in one line."""
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")
-        for name in ("web", "human", "test", "classify", "documents", "clips"):
+        for name in ("web", "human", "test", "classify", "documents", "clips", "nlvr2_train", "nlvr2_test"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not MIN_IMAGE_SIZE <= self.image_size <= MAX_IMAGE_SIZE:

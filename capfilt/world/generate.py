@@ -18,6 +18,9 @@ from capfilt.world.config import WorldConfig
 from capfilt.world.documents import SPLIT as DOCUMENTS_SPLIT
 from capfilt.world.documents import document_example
 from capfilt.world.examples import PAIR_SPLITS, pair_example
+from capfilt.world.nlvr2 import SPLITS as NLVR2_SPLITS
+from capfilt.world.nlvr2 import nlvr2_example
+from schemas.nlvr2 import NLVR2
 
 
 def _join(root: str, *parts: str) -> str:
@@ -63,6 +66,10 @@ def generate_world(output: str, config: WorldConfig | None = None, progress: boo
     ]
     plan.append((DOCUMENTS_SPLIT, config.documents, lambda i: document_example(config, i), schemas.DOCUMENTS))
     plan.append((CLIPS_SPLIT, config.clips, lambda i: clip_example(config, i), schemas.CLIPS))
+    # Downstream tasks, written only when asked for (their folders are named by the config field).
+    for name in NLVR2_SPLITS:
+        if getattr(config, name):
+            plan.append((name, getattr(config, name), lambda i, n=name: nlvr2_example(config, n, i), NLVR2))
 
     counts: dict[str, int] = {}
     noise = Counter()
@@ -82,7 +89,10 @@ def generate_world(output: str, config: WorldConfig | None = None, progress: boo
 
     seconds = time.perf_counter() - started
     images = (
-        sum(counts[s] for s in PAIR_SPLITS) + counts["document_images"] + counts["clips"] * config.clip_frames
+        sum(counts[s] for s in PAIR_SPLITS)
+        + counts["document_images"]
+        + counts["clips"] * config.clip_frames
+        + 2 * sum(counts.get(name, 0) for name in NLVR2_SPLITS)
     )
     summary = {
         "config": config.as_dict(),
