@@ -132,6 +132,59 @@ def run_engine(fast: CaptionAndScore, image_batches) -> None:
         fast.run(images, seeds, web_texts)
 
 
+# Where the engine's time goes: (label, object path from CaptionAndScore, method). The methods are wrapped,
+# for one extra pass, with a CPU-time counter; with one thread CPU time is the work, whatever the load.
+SECTIONS = (
+    ("captioner ViT", "captioner", "encode"),
+    ("captioner cross-attention K/V", "captioner.decoder", "image_keys_values"),
+    ("prompt prefill", "captioner.decoder", "prefill"),
+    ("decoding steps", "captioner.decoder", "step"),
+    ("next-token rule (processors, sampling)", "sampling", "__call__"),
+    ("filter ViT", "filter", "encode"),
+    ("filter cross-attention K/V", "filter.itm", "image_keys_values"),
+    ("ITM text encoder", "filter.itm", "itm_logits"),
+)
+
+
+def section_seconds(fast: CaptionAndScore, image_batches) -> tuple[dict[str, float], float]:
+    """CPU seconds per engine section over one pass of the batches, and the pass's total CPU seconds."""
+    from capfilt.curate.engines.fast import sampling
+
+    spent: dict[str, float] = {}
+    restore = []
+
+    def counted(label, function):
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - started
+
+        return wrapper
+
+    for label, where, method in SECTIONS:
+        if where == "sampling":  # the chooser is built per call: count it on its classes
+            targets = [sampling.Nucleus, sampling.Greedy]
+        else:
+            target = fast
+            for name in where.split("."):
+                target = getattr(target, name)
+            targets = [target]
+        for target in targets:
+            restore.append((target, method, target.__dict__.get(method)))
+            setattr(target, method, counted(label, getattr(target, method)))
+    try:
+        _, total = timed(run_engine, fast, image_batches)
+    finally:
+        for target, method, original in reversed(restore):
+            if original is None:
+                delattr(target, method)
+            else:
+                setattr(target, method, original)
+    return {label: round(spent.get(label, 0.0), 3) for label, _, _ in SECTIONS}, total
+
+
 def pipeline_rate(
     args, parquet_glob: str, captioner: str, filter: str, num_captions: int
 ) -> tuple[float, str]:
@@ -181,6 +234,7 @@ class Settings:
     device: str = option("cpu", choices=("cpu", "cuda"))
     precision: str = option("fp32", choices=("fp32", "bf16", "fp16"))
     skip_pipeline: bool = option(False, "measure (a) and (b) only")
+    sections: bool = option(False, "after (b), one more engine pass timing its sections (CPU seconds)")
     pipeline_engine: str = option("fast", "the pipeline's --engine for (c)", choices=tuple(engine_names()))
 
 
@@ -242,6 +296,11 @@ def main() -> None:
             f"N={num_captions}: (a) transformers {a:.3f} images/s ({a_cpu:.3f}/CPU-s)   "
             f"(b) engine {b:.3f} images/s ({b_cpu:.3f}/CPU-s)   b/a {b / a:.2f} (CPU {b_cpu / a_cpu:.2f})"
         )
+        if args.sections:
+            spent, total = section_seconds(fast, image_batches)
+            figures["engine_section_cpu_s"] = {**spent, "total": round(total, 3)}
+            shares = "   ".join(f"{label} {100 * s / total:.1f}%" for label, s in spent.items())
+            print(f"N={num_captions}: engine CPU {total:.2f}s: {shares}")
         if args.skip_pipeline:
             print(f"N={num_captions}: (c) pipeline skipped (--skip-pipeline)")
         else:
