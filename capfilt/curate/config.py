@@ -131,7 +131,7 @@ class CapfiltConfig:
     embeddings: str | None = _option(
         None,
         "A CLIPModel directory or hub id: write OUTPUT/embeddings/ (float16 image and text embeddings of "
-        "every curated image, keyed by key). Needed by --semdedup_eps and embedding decontamination.",
+        "every curated image, keyed by key). Needed by --semdedup_eps and embedding decontamination. Off by default.",
     )
     semdedup_eps: float | None = _option(
         None,
@@ -145,7 +145,7 @@ class CapfiltConfig:
     decontaminate: str | None = _option(
         None,
         "Globs of an evaluation set (any --input format): drop curated images that are near-duplicates of "
-        "its images by pHash, and by CLIP cosine with --embeddings (rejects: decontaminate/...).",
+        "its images by pHash, and by CLIP cosine with --embeddings (rejects: decontaminate/...). Off by default.",
     )
     decontaminate_phash_distance: int = _option(
         4, "Decontamination: pHash Hamming distance at or under which two images match (ingest: 4)."
