@@ -6,8 +6,10 @@ without the sentence number: "dev-850-0-img0.png" (left) and "-img1.png" (right)
 (`IMAGES/NAME` or `IMAGES/DIRECTORY/NAME`, as NLVR2's download lays them out) or in `pairs` tables whose
 `key` is the image name without extension ("dev-850-0-img0") or whose image path ends in the name.
 
-Nothing is lost: a line that is not JSON, lacks a field, has a label other than True/False, or whose image
-is not found becomes a `read` Reject naming the line. Command line:
+Each image is checked once by `capfilt.images`, the decoder every stage uses (by its bytes, not its name:
+NLVR2's ".png" files are mostly JPEGs), and stored as it is. Nothing is lost: a line that is not JSON, lacks
+a field, has a label other than True/False, or whose image is not found, cannot be read or does not decode
+becomes a `read` Reject naming the line. Command line:
 
     python -m capfilt.readers.nlvr2 --jsonl dev.json --images DIR_OR_PAIRS_GLOB --output dev.parquet
 """
@@ -24,11 +26,14 @@ import fsspec
 
 import schemas
 from capfilt.flags import option, parse_settings
+from capfilt.images import ImageRejected, decode_image
+from capfilt.readers.failures import deterministic
 from schemas.nlvr2 import NLVR2
 
 STAGE = "read"
 SIDES = ("img0", "img1")
 LABELS = {"true": True, "false": False}
+CHECK_SIZE = (1, 1)  # a JPEG is checked at its smallest draft scale: whole-file decode, little work
 
 
 def image_names(identifier: str) -> tuple[str, str]:
@@ -46,11 +51,15 @@ class FolderImages:
         if not self.fs.isdir(self.local):
             raise FileNotFoundError(f"--images {root}: not a folder")
 
-    def find(self, name: str, directory: str | None) -> dict | None:
+    def find(self, name: str, directory: str | None) -> dict | OSError | None:
         for folder in ([self.local + "/" + str(directory)] if directory is not None else []) + [self.local]:
             path = f"{folder}/{name}.png"
             if self.fs.isfile(path):
-                return {"bytes": self.fs.cat_file(path), "path": posixpath.basename(path)}
+                try:
+                    data = self.fs.cat_file(path)
+                except OSError as error:  # there but unreadable (permissions, I/O): a reject, not a crash
+                    return error
+                return {"bytes": data, "path": posixpath.basename(path)}
         return None
 
 
@@ -80,25 +89,65 @@ def image_source(images: str):
     return FolderImages(images)
 
 
+class CheckedImages:
+    """An image source whose images are decoded once each by `capfilt.images`; a refused one is a problem."""
+
+    def __init__(self, images):
+        self.images = images
+        self.problems: dict[str, tuple[str, str] | None] = {}  # image name -> (reason, detail), None if fine
+
+    def find(self, name: str, directory: str | None) -> dict | tuple[str, str] | None:
+        """The image struct, None when not found, or (reason, detail) when it cannot be read or decoded."""
+        image = self.images.find(name, directory)
+        if image is None:
+            return None
+        if name not in self.problems:
+            self.problems[name] = image_problem(image)
+        return self.problems[name] or image
+
+
+def image_problem(image: dict | OSError) -> tuple[str, str] | None:
+    if isinstance(image, OSError):
+        return "unreadable_image", deterministic(f"{type(image).__name__}: {image.strerror or image}")
+    try:
+        decode_image(image["bytes"], draft_size=CHECK_SIZE)
+    except ImageRejected as error:
+        return error.reason, error.detail
+    return None
+
+
 def read_nlvr2_jsonl(path: str, images) -> Iterator[dict | schemas.Reject]:
     """`nlvr2` rows and Rejects, one per line of `path`, in order."""
-    with fsspec.open(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                yield example_row(line, f"{path}:{number}", images)
+    checked = images if isinstance(images, CheckedImages) else CheckedImages(images)
+    with fsspec.open(path, "rb") as handle:  # bytes, so one line that is not UTF-8 is one reject
+        for number, raw in enumerate(handle, 1):
+            if raw.strip():
+                yield example_row(raw, f"{path}:{number}", checked)
 
 
-def example_row(line: str, where: str, images) -> dict | schemas.Reject:
+def example_row(raw: bytes, where: str, images: CheckedImages) -> dict | schemas.Reject:
     try:
-        example = json.loads(line)
+        example = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        return schemas.Reject(None, None, STAGE, "bad_json", f"{where}: not UTF-8 ({error.reason})")
     except json.JSONDecodeError as error:
         return schemas.Reject(None, None, STAGE, "bad_json", f"{where}: {error}")
     if not isinstance(example, dict):
         return schemas.Reject(None, None, STAGE, "bad_json", f"{where}: not a JSON object")
     key = example.get("identifier")
-    missing = [f for f in ("identifier", "sentence", "label") if not isinstance(example.get(f), str)]
+    missing = [
+        f
+        for f in ("identifier", "sentence", "label")
+        if not (isinstance(example.get(f), str) and example[f].strip())
+    ]
     if missing:
-        return schemas.Reject(key, None, STAGE, "missing_field", f"{where}: no string {', '.join(missing)}")
+        return schemas.Reject(
+            key if isinstance(key, str) else None,
+            None,
+            STAGE,
+            "missing_field",
+            f"{where}: no non-empty string {', '.join(missing)}",
+        )
     label = LABELS.get(example["label"].strip().lower())
     if label is None:
         return schemas.Reject(key, None, STAGE, "bad_label", f"{where}: label {example['label'][:40]!r}")
@@ -107,6 +156,9 @@ def example_row(line: str, where: str, images) -> dict | schemas.Reject:
     lost = [name for name, image in zip(names, found, strict=True) if image is None]
     if lost:
         return schemas.Reject(key, None, STAGE, "missing_image", f"{where}: no image {', '.join(lost)}")
+    for name, image in zip(names, found, strict=True):
+        if isinstance(image, tuple):  # the first refused image names the reason
+            return schemas.Reject(key, None, STAGE, image[0], f"{where}: image {name}: {image[1]}")
     return {
         "key": key,
         "statement": example["sentence"],

@@ -19,7 +19,17 @@ GOOD = [
 
 
 def write_jsonl(path, lines):
-    path.write_text("".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines))
+    path.write_bytes(
+        b"".join(
+            (
+                line
+                if isinstance(line, bytes)
+                else (line if isinstance(line, str) else json.dumps(line)).encode()
+            )
+            + b"\n"
+            for line in lines
+        )
+    )
     return str(path)
 
 
@@ -40,6 +50,9 @@ def test_folder_images_and_every_bad_line_a_reject(tmp_path, folder):
         {"identifier": "dev-1-0-0", "label": "True"},
         {"identifier": "dev-850-0-2", "sentence": "s", "label": "maybe"},
         {"identifier": "dev-999-0-0", "sentence": "s", "label": "False"},
+        {"identifier": "dev-850-0-3", "sentence": "  ", "label": "True"},  # an empty sentence
+        b'{"identifier": "dev-850-0-4", "sentence": "caf\xe9", "label": "True"}',  # Latin-1, not UTF-8
+        {"identifier": 42, "sentence": "s", "label": "True"},
     ]
     source = write_jsonl(tmp_path / "dev.json", lines)
     items = list(nlvr2.read_nlvr2_jsonl(source, nlvr2.image_source(str(folder))))
@@ -56,7 +69,11 @@ def test_folder_images_and_every_bad_line_a_reject(tmp_path, folder):
         ("missing_field", f"{source}:5"),
         ("bad_label", f"{source}:6"),
         ("missing_image", f"{source}:7"),
+        ("missing_field", f"{source}:8"),
+        ("bad_json", f"{source}:9"),
+        ("missing_field", f"{source}:10"),
     ]
+    assert "not UTF-8" in rejects[-2].detail and rejects[-1].key is None
     assert len(rows) + len(rejects) == len(lines)  # nothing lost
     schemas.to_table(rows, NLVR2)  # rows conform to the schema
 
