@@ -92,8 +92,9 @@ class CapfiltConfig:
     )
     torch_threads: int = _option(
         0,
-        "CPU threads of each worker process's models (torch.set_num_threads). 0: cores / N when the "
-        "DirectRunner runs N > 1 worker processes (multi_processing), else torch's default (one per core).",
+        "CPU threads of each worker process's models (torch.set_num_threads). 0: the cores the process may "
+        "use (affinity, cgroup quota; busy ones left out on a shared machine) / the processes of its "
+        "machine that hold models (capfilt/threads.py).",
     )
     large_model: bool = _option(False, "Load one model per machine shared by all processes (GPU workers).")
     model_copies: int = _option(0, "Models per machine when shared (0: Beam's default, 1 with large_model).")
@@ -121,7 +122,7 @@ class CapfiltConfig:
             (self.batch_size >= 1, "--batch_size must be at least 1"),
             (self.itm_max_tokens >= 2, "--itm_max_tokens must be at least 2"),
             (self.model_copies >= 0, "--model_copies must be 0 or more"),
-            (self.torch_threads >= 0, "--torch_threads must be 0 (torch's default) or more"),
+            (self.torch_threads >= 0, "--torch_threads must be 0 (decided from the cores) or more"),
             (self.report_samples >= 0, "--report_samples must be 0 or more"),
         ]
         for ok, message in checks:
