@@ -1,10 +1,15 @@
 """img2dataset standalone vs pipelines.ingest on the same local URL list, served from 127.0.0.1.
 
     python -m benchmarks.ingest [--images 2000] [--image_size 256] [--resize 128] [--threads 32]
+    python -m benchmarks.ingest --steady_state --images 8000 [--only ingest]
 
 Both download the same URLs with the same resize settings (keep_ratio to --resize, JPEG quality 95) on
 two processes; the wall time of each whole run (start-up included) gives URLs/s. Ingest additionally
-reads robots.txt, checks every address and de-duplicates run-wide. Ends with one JSON line.
+reads robots.txt, checks every address and de-duplicates run-wide.
+
+`--steady_state` discounts start-up: each tool runs twice, on the first quarter of the URLs and on all
+of them, and its steady rate is the extra URLs over the extra seconds, (n - n/4) / (t(n) - t(n/4)): fixed
+costs (imports, worker processes, sharding, the final write) cancel. Ends with one JSON line.
 """
 
 from __future__ import annotations
@@ -97,6 +102,51 @@ class Settings:
     resize: int = option(128, "keep_ratio target of both runs")
     threads: int = option(32)
     shard_size: int = option(500)
+    steady_state: bool = option(False, "time each tool on n/4 and n URLs; report the rate in between")
+    only: str = option("both", "which tools to run", ("both", "ingest", "img2dataset"))
+
+
+def _first_urls(urls: str, count: int, path: str) -> str:
+    import pyarrow.parquet as pq
+
+    pq.write_table(pq.read_table(urls).slice(0, count), path)
+    return path
+
+
+def _steady_state(urls: str, work: str, args) -> dict:
+    """Each tool on n/4 and n URLs (the small run first); the rate between the two sizes."""
+    small = args.images // 4
+    lists = {small: _first_urls(urls, small, f"{work}/site/urls_small.parquet"), args.images: urls}
+    tools = {
+        "img2dataset": lambda u, out: _img2dataset(u, out, args)[0],
+        "ingest": lambda u, out: _ingest(u, out, args)[0],
+    }
+    result = {"benchmark": "ingest_steady_state", "urls": [small, args.images], "load_before": {}}
+    for name, tool in tools.items():
+        if args.only not in ("both", name):
+            continue
+        seconds = []
+        for count, path in lists.items():
+            result["load_before"][f"{name}_{count}"] = round(os.getloadavg()[0], 2)
+            seconds.append(tool(path, f"{work}/{name}-{count}"))
+        rate = (args.images - small) / (seconds[1] - seconds[0]) if seconds[1] > seconds[0] else None
+        result[f"{name}_seconds"] = [round(value, 2) for value in seconds]
+        result[f"{name}_steady_urls_per_second"] = round(rate, 1) if rate else None
+        print(
+            f"{name}: {small} URLs {seconds[0]:.1f}s, {args.images} URLs {seconds[1]:.1f}s; steady "
+            f"{result[f'{name}_steady_urls_per_second']} URLs/s",
+            file=sys.stderr,
+        )
+    if (
+        args.only == "both"
+        and result["ingest_steady_urls_per_second"]
+        and result["img2dataset_steady_urls_per_second"]
+    ):
+        result["steady_ratio"] = round(
+            result["ingest_steady_urls_per_second"] / result["img2dataset_steady_urls_per_second"], 3
+        )
+    result["cpus"] = os.cpu_count()
+    return result
 
 
 def main() -> None:
@@ -118,6 +168,10 @@ def main() -> None:
         port = ports.get(timeout=30)
         build_site(work, base_url=f"http://127.0.0.1:{port}/", traps=False)
         urls = f"{work}/site/urls.parquet"
+        if args.steady_state:
+            result = _steady_state(urls, work, args)
+            print(json.dumps(result))
+            return
         base_seconds, base_ok = _img2dataset(urls, f"{work}/img2dataset", args)
         ours_seconds, ours_ok, stats = _ingest(urls, f"{work}/ingest", args)
     finally:

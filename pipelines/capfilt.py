@@ -7,7 +7,6 @@ curated/ + dropped/ + rejects/ Parquet, stats.json and report.html in --output.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from dataclasses import asdict
@@ -15,7 +14,7 @@ from dataclasses import asdict
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.ml.inference.base import RunInference
-from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
+from apache_beam.options.pipeline_options import StandardOptions
 
 import schemas
 from capfilt import readers
@@ -35,7 +34,7 @@ from pipelines.common.interrupt import Interrupts
 from pipelines.common.job_output import JobOutput
 from pipelines.common.outcome import check_run, exit_status
 from pipelines.common.rejects import REJECTS
-from pipelines.common.runner import new_pipeline, pipeline_options
+from pipelines.common.runner import new_pipeline, pipeline_options, worker_processes
 from pipelines.common.summary import announce, say_summary
 from pipelines.common.unique_keys import UniqueKeys
 
@@ -166,6 +165,7 @@ def build(
         "large_model": config.large_model,
         "model_copies": config.model_copies,
         "torch_threads": config.torch_threads,
+        "worker_processes": worker_processes(pipeline.options),
     }
     read = (
         pipeline
@@ -289,24 +289,6 @@ def build(
     )
 
 
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def local_torch_threads(config: CapfiltConfig, beam_options) -> int:
-    """--torch_threads, or when unset and the DirectRunner starts several worker processes on this machine,
-    cores / processes: each process would otherwise start a thread per core (measured on 2 cores with 2
-    processes: 128-298 s for the demo instead of 20 s)."""
-    if config.torch_threads:
-        return config.torch_threads
-    standard, direct = beam_options.view_as(StandardOptions), beam_options.view_as(DirectOptions)
-    if standard.runner != "DirectRunner" or direct.direct_running_mode != "multi_processing":
-        return 0
-    cores = usable_cores()
-    processes = direct.direct_num_workers or cores  # Beam: 0 workers means one per core
-    return max(1, cores // processes) if processes > 1 else 0
-
-
 def parse_args(argv: list[str]):
     """(CapfiltConfig, Beam's PipelineOptions); an unknown or misspelt flag exits here with status 2."""
     config, beam_options = options.parse(
@@ -340,7 +322,6 @@ def run(argv: list[str] | None = None) -> dict:
     with output, Interrupts("capfilt", output.interrupted, runner) as interrupts:
         output.open(files)
         announce("capfilt", files, output)
-        config.torch_threads = local_torch_threads(config, beam_options)
         started = time.monotonic()
 
         def run_pipeline() -> None:

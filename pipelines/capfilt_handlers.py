@@ -12,6 +12,7 @@ from typing import Any
 import torch
 from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 
+from capfilt import threads
 from capfilt.curate.engines.interfaces import (
     Captioner,
     CaptionerSettings,
@@ -38,19 +39,27 @@ class _CapfiltHandler(ModelHandler):
         large_model: bool = False,
         model_copies: int = 0,
         torch_threads: int = 0,
+        worker_processes: int = 1,
     ):
         self._engine = engine
         self._batch_size = batch_size
         self._large_model = large_model
         self._model_copies = model_copies or None
         self._torch_threads = torch_threads
+        self._worker_processes = worker_processes
         self._env_vars = {}
 
+    def torch_threads(self) -> int:
+        """Threads for the models loaded here, decided where they run (a worker's cores, not the launcher's):
+        --torch_threads, else this machine's usable cores shared by the processes that hold models (the
+        worker processes, or the model copies when one process per machine serves them all)."""
+        holders = self.model_copies() if self.share_model_across_processes() else self._worker_processes
+        return threads.threads_per_process(holders, self._torch_threads)
+
     def _set_threads(self) -> None:
-        # Per process: several SDK worker processes on one CPU machine would otherwise each start a thread
-        # per core, and threads that wait for each other make every process slower.
-        if self._torch_threads:
-            torch.set_num_threads(self._torch_threads)
+        # Several processes on one CPU machine would otherwise each start a thread per core, and torch's
+        # threads, which wait for each other, make every process slower (issue 17).
+        torch.set_num_threads(self.torch_threads())
 
     def batch_elements_kwargs(self):
         # Full batches (a batch job has no latency to trade); BatchElements would otherwise start at 1.

@@ -117,8 +117,9 @@ class CapfiltConfig:
     )
     torch_threads: int = _option(
         0,
-        "CPU threads of each worker process's models (torch.set_num_threads). 0: cores / N when the "
-        "DirectRunner runs N > 1 worker processes (multi_processing), else torch's default (one per core).",
+        "CPU threads of each worker process's models (torch.set_num_threads). 0: the cores the process may "
+        "use (affinity, cgroup quota; busy ones left out on a shared machine) / the processes of its "
+        "machine that hold models (capfilt/threads.py).",
     )
     large_model: bool = _option(False, "Load one model per machine shared by all processes (GPU workers).")
     model_copies: int = _option(0, "Models per machine when shared (0: Beam's default, 1 with large_model).")
@@ -131,7 +132,8 @@ class CapfiltConfig:
     embeddings: str | None = _option(
         None,
         "A CLIPModel directory or hub id: write OUTPUT/embeddings/ (float16 image and text embeddings of "
-        "every curated image, keyed by key). Needed by --semdedup_eps and embedding decontamination. Off by default.",
+        "every curated image, keyed by key). Needed by --semdedup_eps and embedding decontamination. "
+        "Off by default.",
     )
     semdedup_eps: float | None = _option(
         None,
@@ -145,7 +147,8 @@ class CapfiltConfig:
     decontaminate: str | None = _option(
         None,
         "Globs of an evaluation set (any --input format): drop curated images that are near-duplicates of "
-        "its images by pHash, and by CLIP cosine with --embeddings (rejects: decontaminate/...). Off by default.",
+        "its images by pHash, and by CLIP cosine with --embeddings (rejects: decontaminate/...). "
+        "Off by default.",
     )
     decontaminate_phash_distance: int = _option(
         4, "Decontamination: pHash Hamming distance at or under which two images match (ingest: 4)."
@@ -171,7 +174,7 @@ class CapfiltConfig:
             (self.batch_size >= 1, "--batch_size must be at least 1"),
             (self.itm_max_tokens >= 2, "--itm_max_tokens must be at least 2"),
             (self.model_copies >= 0, "--model_copies must be 0 or more"),
-            (self.torch_threads >= 0, "--torch_threads must be 0 (torch's default) or more"),
+            (self.torch_threads >= 0, "--torch_threads must be 0 (decided from the cores) or more"),
             (self.report_samples >= 0, "--report_samples must be 0 or more"),
             (self.semdedup_eps is None or 0.0 < self.semdedup_eps < 1.0, "--semdedup_eps must be in (0, 1)"),
             (self.semdedup_eps is None or self.embeddings, "--semdedup_eps needs --embeddings CLIP_DIR"),

@@ -8,11 +8,14 @@ import os
 import torch
 from torch import nn
 
+from capfilt import threads
+
 
 def setup_distributed(device: str) -> tuple[int, int, torch.device]:
     """Join the torchrun process group when there is one; return (rank, world size, device)."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    set_cpu_threads()
     use_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
     target = torch.device("cuda", local_rank) if use_cuda else torch.device("cpu")
     if use_cuda:
@@ -21,6 +24,14 @@ def setup_distributed(device: str) -> tuple[int, int, torch.device]:
         torch.distributed.init_process_group(backend="nccl" if use_cuda else "gloo")
     rank = torch.distributed.get_rank() if world > 1 else 0
     return rank, world, target
+
+
+def set_cpu_threads() -> None:
+    """torchrun's ranks on one machine share its usable cores (a thread per core in each rank would
+    oversubscribe it LOCAL_WORLD_SIZE-fold). An explicit OMP_NUM_THREADS (torchrun's own, the bootstrap's
+    one per run) is left as it is."""
+    if "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(threads.threads_per_process(int(os.environ.get("LOCAL_WORLD_SIZE", "1"))))
 
 
 def is_main() -> bool:

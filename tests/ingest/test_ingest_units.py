@@ -107,8 +107,9 @@ def small_site(tmp_path_factory):
 
 def _fetcher(**overrides):
     sleeps = []
+    # No test here waits for a timeout: a generous one so a busy machine's slow loopback read is no failure.
     config = FetchConfig(
-        timeout=1.0, policy=AddressPolicy(allowed_networks=("127.0.0.1/32",)), backoff=0.5, **overrides
+        timeout=10.0, policy=AddressPolicy(allowed_networks=("127.0.0.1/32",)), backoff=0.5, **overrides
     )
     return Fetcher(config, sleep=sleeps.append), sleeps
 

@@ -165,27 +165,6 @@ def test_torch_threads_limits_the_threads_of_the_process_running_the_models(setu
     assert seen["threads"] == 1
 
 
-def test_torch_threads_default_shares_the_cores_among_local_worker_processes(monkeypatch):
-    from apache_beam.options.pipeline_options import PipelineOptions
-
-    from capfilt.curate.config import CapfiltConfig
-
-    monkeypatch.setattr(job, "usable_cores", lambda: 8)
-
-    def threads(flags, torch_threads=0):
-        beam_options = job.pipeline_options(PipelineOptions(flags))
-        return job.local_torch_threads(CapfiltConfig(torch_threads=torch_threads), beam_options)
-
-    processes = ["--direct_running_mode=multi_processing"]
-    assert threads([*processes, "--direct_num_workers=2"]) == 4
-    assert threads([*processes, "--direct_num_workers=16"]) == 1
-    assert threads([*processes, "--direct_num_workers=0"]) == 1  # Beam: one process per core
-    assert threads([*processes, "--direct_num_workers=1"]) == 0  # one process: torch's default
-    assert threads(["--direct_num_workers=2"]) == 0  # in-memory: one process
-    assert threads(["--runner=DataflowRunner", *processes, "--direct_num_workers=2"]) == 0
-    assert threads([*processes, "--direct_num_workers=2"], torch_threads=3) == 3  # the flag wins
-
-
 def test_greedy_through_the_pipeline_equals_generate_and_dropped_images_are_kept_aside(setup):
     output, summary = run_job(
         setup, "greedy", "--decoding", "greedy", "--itm_threshold", "1.0", "--allow_empty_output"

@@ -1,0 +1,135 @@
+"""capfilt.threads: the cores a process may use (affinity, cgroup v1/v2 quotas read from fake cgroup trees
+in a tmp dir) and the torch threads each of several processes gets."""
+
+import pytest
+
+from capfilt import threads
+
+
+def fake_cgroup(tmp_path, proc_lines, files):
+    """A /proc/self/cgroup and a cgroup file system under tmp_path (`files`: path under the root -> text)."""
+    root = tmp_path / "cgroup"
+    root.mkdir()
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    proc = tmp_path / "proc_self_cgroup"
+    proc.write_text("\n".join(proc_lines) + "\n")
+    return root, proc
+
+
+@pytest.fixture
+def eight_cores(monkeypatch):
+    monkeypatch.setattr(threads, "affinity_cores", lambda: 8)
+
+
+def test_cgroup_v2_quota_in_the_process_own_cgroup(tmp_path, eight_cores):
+    root, proc = fake_cgroup(
+        tmp_path, ["0::/job.slice/worker"], {"job.slice/worker/cpu.max": "150000 100000"}
+    )
+    assert threads.cgroup_quota_cores(root, proc) == 1.5
+    assert threads.available_cores(root, proc) == 2  # 1.5 cores keep two threads busy
+
+
+def test_cgroup_v2_the_smallest_quota_of_the_cgroup_and_its_parents_applies(tmp_path, eight_cores):
+    files = {
+        "cpu.max": "max 100000",
+        "job.slice/cpu.max": "300000 100000",
+        "job.slice/worker/cpu.max": "max 100000",
+    }
+    root, proc = fake_cgroup(tmp_path, ["0::/job.slice/worker"], files)
+    assert threads.available_cores(root, proc) == 3
+
+
+def test_cgroup_v2_unlimited_leaves_the_affinity(tmp_path, eight_cores):
+    root, proc = fake_cgroup(tmp_path, ["0::/"], {"cpu.max": "max 100000"})
+    assert threads.cgroup_quota_cores(root, proc) is None
+    assert threads.available_cores(root, proc) == 8
+
+
+def test_a_container_whose_cgroup_path_names_the_host_hierarchy_reads_its_mount_root(tmp_path, eight_cores):
+    # Inside Docker, /proc/self/cgroup may say /docker/<id> while the container's mount is that cgroup.
+    root, proc = fake_cgroup(tmp_path, ["0::/docker/0123abcd"], {"cpu.max": "200000 100000"})
+    assert threads.available_cores(root, proc) == 2
+
+
+def test_cgroup_v1_cfs_quota(tmp_path, eight_cores):
+    files = {
+        "cpu,cpuacct/kubepods/pod1/cpu.cfs_quota_us": "400000",
+        "cpu,cpuacct/kubepods/pod1/cpu.cfs_period_us": "100000",
+    }
+    lines = ["4:memory:/kubepods/pod1", "3:cpu,cpuacct:/kubepods/pod1", "1:name=systemd:/"]
+    root, proc = fake_cgroup(tmp_path, lines, files)
+    assert threads.available_cores(root, proc) == 4
+
+
+def test_cgroup_v1_unlimited_quota_and_a_quota_above_the_affinity(tmp_path, eight_cores):
+    unlimited = {"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}
+    (tmp_path / "unlimited").mkdir()
+    root, proc = fake_cgroup(tmp_path / "unlimited", ["2:cpu:/"], unlimited)
+    assert threads.cgroup_quota_cores(root, proc) is None
+    generous = {"cpu/cpu.cfs_quota_us": "1600000", "cpu/cpu.cfs_period_us": "100000"}
+    (tmp_path / "generous").mkdir()
+    root, proc = fake_cgroup(tmp_path / "generous", ["2:cpu:/"], generous)
+    assert threads.available_cores(root, proc) == 8  # a quota of 16 cores does not add cores
+
+
+def test_damaged_or_missing_cgroup_files_fall_back_to_the_affinity(tmp_path, eight_cores):
+    root, proc = fake_cgroup(tmp_path, ["0::/a", "garbage line", ""], {"a/cpu.max": "lots 100000"})
+    assert threads.available_cores(root, proc) == 8
+    assert threads.available_cores(tmp_path / "no_cgroup", tmp_path / "no_proc_file") == 8
+
+
+def test_affinity_is_the_scheduler_set_of_this_process():
+    import os
+
+    assert threads.affinity_cores() == len(os.sched_getaffinity(0)) >= 1
+
+
+def test_threads_per_process_shares_the_cores_among_the_processes():
+    assert threads.threads_per_process(1, cores=8) == 8
+    assert threads.threads_per_process(2, cores=8) == 4
+    assert threads.threads_per_process(3, cores=8) == 2
+    assert threads.threads_per_process(16, cores=8) == 1  # never 0
+    assert threads.threads_per_process(0, cores=8) == 1  # one process per core (Beam's, Dataflow's default)
+    assert threads.threads_per_process(2, requested=3, cores=8) == 3  # --torch_threads wins
+    with pytest.raises(ValueError, match="0 or more"):
+        threads.threads_per_process(1, requested=-1, cores=8)
+
+
+def test_threads_per_process_reads_the_cores_of_this_process_by_default(monkeypatch):
+    monkeypatch.setattr(threads, "available_cores", lambda *args: 6)
+    monkeypatch.setattr(threads, "machine_load", lambda: 0.3)
+    assert threads.threads_per_process(2) == 3
+
+
+def test_busy_neighbours_leave_fewer_free_cores():
+    assert threads.free_cores(2, 0.3) == 2
+    assert threads.free_cores(2, 0.6) == 1
+    assert threads.free_cores(2, 2.0) == 1  # never fewer than one
+    assert threads.free_cores(8, 9.0) == 1
+    assert threads.free_cores(8, 3.4) == 5
+
+
+def test_the_load_average_counts_only_on_a_machine_shared_as_a_whole(monkeypatch, tmp_path):
+    monkeypatch.setattr(threads, "machine_load", lambda: 2.0)
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(threads, "affinity_cores", lambda: 4)
+    unlimited = fake_cgroup(tmp_path, ["0::/"], {"cpu.max": "max 100000"})
+    monkeypatch.setattr(threads, "available_cores", lambda *args: 4)
+    assert threads.shares_the_whole_machine(*unlimited)
+    monkeypatch.setattr(threads, "shares_the_whole_machine", lambda *args: True)
+    assert threads.threads_per_process(1) == 2  # 2 of 4 cores busy elsewhere
+    monkeypatch.setattr(threads, "shares_the_whole_machine", lambda *args: False)
+    assert threads.threads_per_process(1) == 4  # a quota or affinity reserves its cores
+
+
+def test_a_quota_or_an_affinity_set_apart_from_the_machine(monkeypatch, tmp_path):
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(threads, "affinity_cores", lambda: 4)
+    quota = fake_cgroup(tmp_path, ["0::/"], {"cpu.max": "200000 100000"})
+    assert not threads.shares_the_whole_machine(*quota)
+    monkeypatch.setattr(threads, "affinity_cores", lambda: 2)
+    (tmp_path / "none").mkdir()
+    assert not threads.shares_the_whole_machine(*fake_cgroup(tmp_path / "none", ["0::/"], {}))
