@@ -94,40 +94,20 @@ def available_cores(root: Path = CGROUP_ROOT, proc_cgroup: Path = PROC_SELF_CGRO
     return max(1, cores)
 
 
-def shares_the_whole_machine(root: Path = CGROUP_ROOT, proc_cgroup: Path = PROC_SELF_CGROUP) -> bool:
-    """True when neither affinity nor a CPU quota sets this process's cores apart: then the load average
-    (which counts the whole machine) tells how many of them other work is using."""
-    return affinity_cores() == (os.cpu_count() or 1) and cgroup_quota_cores(root, proc_cgroup) is None
-
-
-def machine_load() -> float:
-    """Runnable processes over the last minute (os.getloadavg), 0 where the platform has none."""
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return 0.0
-
-
-def free_cores(cores: int, load: float) -> int:
-    """The cores other runnable work leaves free, at least 1: on a shared machine with busy neighbours
-    a thread per core only waits for the cores they hold (measured, 2 cores beside two busy loops: a
-    200-record capfilt run 14.1 s with two threads, 8.7 s with one; 4.6 s quiet)."""
-    return max(1, min(cores, cores - int(load + 0.5)))
-
-
 def threads_per_process(processes: int = 1, requested: int = 0, cores: int | None = None) -> int:
     """Torch threads for one of `processes` processes sharing this machine's cores: `requested` when set
     (the user's --torch_threads), else usable cores // processes, at least 1. `processes` 0 means one
-    process per core (Beam's and Dataflow's default), hence one thread each. Without `cores`, a process
-    with the whole machine to itself on paper counts only the cores the load average leaves free (read
-    once, as the models load; a quota or affinity set already reserves the cores it names)."""
+    process per core (Beam's and Dataflow's default), hence one thread each.
+
+    Never the machine's momentary load: torch's sums split differently with another thread count, so
+    scores change in their last bits (measured: 7 of 32 demo records differ between 1 and 2 threads) and
+    a sampled caption can flip; the same command on the same machine must write the same corpus. On a
+    machine shared with busy neighbours pass --torch_threads 1 (docs/dataflow.md, "CPU threads")."""
     if requested < 0 or processes < 0:
         raise ValueError(f"threads and processes must be 0 or more, not {requested} and {processes}")
     if requested:
         return requested
     if cores is None:
         cores = available_cores()
-        if shares_the_whole_machine():
-            cores = free_cores(cores, machine_load())
     processes = processes or cores
     return max(1, cores // processes)

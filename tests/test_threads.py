@@ -100,36 +100,4 @@ def test_threads_per_process_shares_the_cores_among_the_processes():
 
 def test_threads_per_process_reads_the_cores_of_this_process_by_default(monkeypatch):
     monkeypatch.setattr(threads, "available_cores", lambda *args: 6)
-    monkeypatch.setattr(threads, "machine_load", lambda: 0.3)
     assert threads.threads_per_process(2) == 3
-
-
-def test_busy_neighbours_leave_fewer_free_cores():
-    assert threads.free_cores(2, 0.3) == 2
-    assert threads.free_cores(2, 0.6) == 1
-    assert threads.free_cores(2, 2.0) == 1  # never fewer than one
-    assert threads.free_cores(8, 9.0) == 1
-    assert threads.free_cores(8, 3.4) == 5
-
-
-def test_the_load_average_counts_only_on_a_machine_shared_as_a_whole(monkeypatch, tmp_path):
-    monkeypatch.setattr(threads, "machine_load", lambda: 2.0)
-    monkeypatch.setattr(threads.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(threads, "affinity_cores", lambda: 4)
-    unlimited = fake_cgroup(tmp_path, ["0::/"], {"cpu.max": "max 100000"})
-    monkeypatch.setattr(threads, "available_cores", lambda *args: 4)
-    assert threads.shares_the_whole_machine(*unlimited)
-    monkeypatch.setattr(threads, "shares_the_whole_machine", lambda *args: True)
-    assert threads.threads_per_process(1) == 2  # 2 of 4 cores busy elsewhere
-    monkeypatch.setattr(threads, "shares_the_whole_machine", lambda *args: False)
-    assert threads.threads_per_process(1) == 4  # a quota or affinity reserves its cores
-
-
-def test_a_quota_or_an_affinity_set_apart_from_the_machine(monkeypatch, tmp_path):
-    monkeypatch.setattr(threads.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(threads, "affinity_cores", lambda: 4)
-    quota = fake_cgroup(tmp_path, ["0::/"], {"cpu.max": "200000 100000"})
-    assert not threads.shares_the_whole_machine(*quota)
-    monkeypatch.setattr(threads, "affinity_cores", lambda: 2)
-    (tmp_path / "none").mkdir()
-    assert not threads.shares_the_whole_machine(*fake_cgroup(tmp_path / "none", ["0::/"], {}))

@@ -46,13 +46,4 @@ def handler(**kwargs):
 )
 def test_handler_threads_share_the_worker_cores(monkeypatch, kwargs, expected):
     monkeypatch.setattr(threads, "available_cores", lambda *args: 8)
-    monkeypatch.setattr(threads, "machine_load", lambda: 0.0)  # a quiet machine
     assert handler(**kwargs).torch_threads() == expected
-
-
-def test_handler_on_a_busy_shared_machine_counts_only_the_free_cores(monkeypatch):
-    monkeypatch.setattr(threads, "available_cores", lambda *args: 8)
-    monkeypatch.setattr(threads, "shares_the_whole_machine", lambda *args: True)
-    monkeypatch.setattr(threads, "machine_load", lambda: 6.2)
-    assert handler().torch_threads() == 2
-    assert handler(torch_threads=8).torch_threads() == 8
