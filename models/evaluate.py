@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 import schemas
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand, option
+from models.blip.visdial_eval import add_evaluate_parser as add_visdial_parser
 from models.evaluation import retrieval, zeroshot
 from models.evaluation.encoders import load_encoder
 from models.training.data import decode_image, iter_table_records, table_schema
@@ -190,9 +191,10 @@ MODELS = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.evaluate", description=__doc__)
-    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip}")
+    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip,visdial}")
     for model, text in MODELS.items():
         add_dataclass_arguments(add_subcommand(models, model, help=text), EvaluateArgs)
+    add_visdial_parser(models)
     return parser
 
 
@@ -200,6 +202,13 @@ def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "run", None):  # a downstream task (visdial): prints its own table
+        try:
+            summary = args.run(args)
+        except (ValueError, FileNotFoundError, schemas.SchemaError) as error:
+            parser.error(f"{args.model}: {error}")
+        print(json.dumps(summary), flush=True)
+        return summary
     try:
         encoder = load_encoder(args.model, args.checkpoint)
         results = evaluate(

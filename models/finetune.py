@@ -1,4 +1,4 @@
-"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter} --init DIR --data GLOB [--output DIR] ...`.
+"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,visdial} --init DIR --data GLOB ...`.
 
 As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
@@ -12,6 +12,7 @@ from functools import partial
 
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
 from models.blip.task import BlipConfigArgs, blip_task
+from models.blip.visdial_task import add_finetune_parser as add_visdial_parser
 from models.common.cli import check_args, print_summary, setup_logging
 from models.training.loop import run_training
 from models.training.task import TrainConfig
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = add_subcommand(kinds, kind, help=text)
         add_dataclass_arguments(sub, BlipConfigArgs)
         add_dataclass_arguments(sub, TrainConfig, FINETUNE_DEFAULTS)
+    add_visdial_parser(kinds)
     return parser
 
 
@@ -39,6 +41,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_args(parser, args)
+    if getattr(args, "run", None):  # a downstream task (visdial): its own run function
+        try:
+            summary = args.run(args)
+        except (ValueError, FileNotFoundError) as error:
+            parser.error(f"{args.kind}: {error}")
+        print_summary(summary)
+        return summary
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
     try:

@@ -51,6 +51,7 @@ from schemas.pairs import (
 from schemas.publish import building_folder, publish_file, replace_folder
 from schemas.rejects import REJECTS, Reject
 from schemas.validate import SchemaError, check_schema, conform
+from schemas.visdial import VISDIAL
 
 __all__ = [
     # column names
@@ -85,6 +86,7 @@ __all__ = [
     "PAIRS",
     "REJECTS",
     "SEGMENT",
+    "VISDIAL",
     "SYNTHETIC_CAPTION",
     "WORLD_OBJECT",
     "Reject",
