@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 import schemas
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand, option
+from models.blip.visdial_eval import add_evaluate_parser as add_visdial_parser
 from models.evaluation import retrieval, zeroshot
 from models.evaluation.encoders import load_encoder
 from models.training.data import decode_image, iter_table_records, table_schema
@@ -235,7 +236,7 @@ def evaluate_nlvr2_command(args) -> tuple[str, dict]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = StrictArgumentParser(prog="python -m models.evaluate", description=__doc__)
-    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip,vqa,nlvr2}")
+    models = parser.add_subparsers(dest="model", required=True, metavar="{clip,blip,vqa,nlvr2,visdial}")
     for model, text in MODELS.items():
         add_dataclass_arguments(add_subcommand(models, model, help=text), EvaluateArgs)
     vqa = add_subcommand(
@@ -244,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dataclass_arguments(vqa, VqaEvaluateArgs)
     nlvr2 = add_subcommand(models, "nlvr2", help="a BLIP NLVR2 model: accuracy on true/false statements")
     add_dataclass_arguments(nlvr2, Nlvr2EvaluateArgs)
+    add_visdial_parser(models)
     return parser
 
 
@@ -281,6 +283,13 @@ def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "run", None):  # a downstream task with its own run (visdial): prints its own table
+        try:
+            summary = args.run(args)
+        except (ValueError, FileNotFoundError, schemas.SchemaError) as error:
+            parser.error(f"{args.model}: {error}")
+        print(json.dumps(summary), flush=True)
+        return summary
     if args.model in ("vqa", "nlvr2"):
         try:
             if args.model == "vqa":

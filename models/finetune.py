@@ -1,4 +1,4 @@
-"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,vqa,nlvr2} --init DIR --data GLOB ...`.
+"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,vqa,nlvr2,visdial} --init DIR --data GLOB ...`.
 
 As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
@@ -15,6 +15,7 @@ from functools import partial
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
 from models.blip.nlvr2_task import Nlvr2Args, nlvr2_task
 from models.blip.task import BlipConfigArgs, blip_task
+from models.blip.visdial_task import add_finetune_parser as add_visdial_parser
 from models.blip.vqa_task import VqaArgs, vqa_task
 from models.common.cli import check_args, print_summary, setup_logging
 from models.training.loop import run_training
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add_subcommand(kinds, "nlvr2", help=NLVR2_HELP)
     add_dataclass_arguments(sub, Nlvr2Args)
     add_dataclass_arguments(sub, TrainConfig, NLVR2_DEFAULTS)
+    add_visdial_parser(kinds)
     return parser
 
 
@@ -56,6 +58,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_args(parser, args)
+    if getattr(args, "run", None):  # a downstream task (visdial): its own run function
+        try:
+            summary = args.run(args)
+        except (ValueError, FileNotFoundError) as error:
+            parser.error(f"{args.kind}: {error}")
+        print_summary(summary)
+        return summary
     if not args.init:
         parser.error("--init is required: the pretrained BLIP checkpoint (directory or hub id) to fine-tune")
     try:

@@ -52,6 +52,7 @@ from schemas.pairs import (
 from schemas.publish import building_folder, publish_file, replace_folder
 from schemas.rejects import REJECTS, Reject
 from schemas.validate import SchemaError, check_schema, conform
+from schemas.visdial import VISDIAL
 from schemas.vqa import VQA
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "PAIRS",
     "REJECTS",
     "SEGMENT",
+    "VISDIAL",
     "SYNTHETIC_CAPTION",
     "VQA",
     "WORLD_OBJECT",

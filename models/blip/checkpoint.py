@@ -56,16 +56,16 @@ def resolve(source: str) -> Path:
 
 
 def load_blip(
-    source: str, objective: BlipObjectiveConfig | None = None
+    source: str, objective: BlipObjectiveConfig | None = None, model_class: type = BlipPretrainingModel
 ) -> tuple[BlipPretrainingModel, BlipProcessor]:
     """A BlipPretrainingModel initialised from any transformers BLIP checkpoint, and its processor.
 
     Parts the checkpoint lacks (the text encoder when starting from a captioning checkpoint, say) keep their
-    fresh initialisation and are logged.
+    fresh initialisation and are logged. `model_class` is BlipPretrainingModel or a subclass (a task head).
     """
     directory = resolve(source)
     config = BlipConfig.from_pretrained(directory)
-    model = BlipPretrainingModel(config, objective)
+    model = model_class(config, objective)
     state = read_state_dict(directory)
     wanted = model.state_dict()
     loadable = {k: v for k, v in state.items() if k in wanted}
