@@ -1,4 +1,4 @@
-"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,vqa,nlvr2,visdial} --init DIR --data GLOB ...`.
+"""Fine-tuning BLIP: `python -m models.finetune {captioner,filter,vqa,nlvr2,visdial} --init DIR ...`.
 
 As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fine-tuned separately from the
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
