@@ -21,8 +21,11 @@ $(STAMP): setup.py constraints.txt
 	touch $(STAMP)
 
 # The main job on the embedded demo corpus (the demo world's web split) with the shipped demo models.
+# DEMO_FLAGS adds flags, e.g. a stacked policy with the shipped demo CLIP (docs/capfilt.md, Scorers):
+#   make demo DEMO_FLAGS="--scorer clip=capfilt/assets/models/clip --policy 'itm>=0.5 & top50%(clip)'"
+DEMO_FLAGS ?=
 demo: $(STAMP)
-	$(BIN)/python -m pipelines.capfilt --runner=DirectRunner
+	$(BIN)/python -m pipelines.capfilt --runner=DirectRunner $(DEMO_FLAGS)
 
 # Everything: ruff and the whole suite, the tests marked slow included (CI runs this).
 test: $(STAMP)
