@@ -23,6 +23,7 @@ from capfilt.curate import checkpoints, embeddings, policy
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings, ScorerSettings
 from capfilt.curate.engines.registry import engine_names
+from capfilt.curate.policy_grammar import NAMED_POLICY_HINTS
 from capfilt.curate.rows import dropped_reject
 from capfilt.curate.scorer_specs import parse_scorers, scorer_ranges
 from capfilt.curate.stats import summary_line
@@ -122,10 +123,12 @@ def scorer_settings(config: CapfiltConfig) -> list[ScorerSettings]:
 
 def warn_if_keeps_everything(config: CapfiltConfig) -> None:
     if config.run_policy().keeps_everything(scorer_ranges(config.scorer), config.num_captions):
+        hint = NAMED_POLICY_HINTS.get(config.policy.strip(), ())[1:]
         print(
             f"capfilt: warning: --policy {config.policy!r} keeps every text by construction "
             f"({policy.describe(config.policy, config.itm_threshold, config.top_k)} with "
-            f"{config.num_captions} caption(s) per image): nothing is filtered",
+            f"{config.num_captions} caption(s) per image): nothing is filtered"
+            + "".join(f"; {line}" for line in hint),
             file=sys.stderr,
         )
 

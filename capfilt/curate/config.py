@@ -71,7 +71,7 @@ class CapfiltConfig:
     policy: str = _option(
         "paper",
         "paper: keep each text with ITM >= --itm_threshold; topk: keep the best --top_k texts by ITM; "
-        "or rules "
+        "blip2: BLIP-2's recipe, top2(clip) (needs --scorer clip=..., use --num_captions 10); or rules "
         "over any scorers (docs/capfilt.md), e.g. 'itm>=0.5 & top30%%(clip)', 'top2(clip)', "
         "'web: top30%%(clip); fallback: clip>=0.28'.",
     )
