@@ -56,8 +56,9 @@ def captioner_in_words(run: dict) -> str:
         decoding = "greedy decoding"
     else:
         decoding = f"nucleus sampling (top_p {run.get('top_p', 0.9):g})"
+    each = " from each captioner" if "," in str(run.get("captioner", "")) else ""
     return (
-        f"{decoding}, {count} caption{'s' if count != 1 else ''} per image, "
+        f"{decoding}, {count} caption{'s' if count != 1 else ''} per image{each}, "
         f"{run.get('min_length')}-{run.get('max_length')} tokens with the prompt "
         f"“{html.escape(str(run.get('prompt', '')).strip())}”"
     )

@@ -35,7 +35,8 @@ def run(tmp_path_factory, tiny_blip, tiny_captioners):
         str(output / "dropped" / "*.parquet")
     )
     rows = [row for path in files for row in schemas.read_table(path, schemas.CURATED).to_pylist()]
-    return summary, {row["key"]: row for row in rows}, json.loads((output / "stats.json").read_text())
+    stats = json.loads((output / "stats.json").read_text())
+    return summary, {row["key"]: row for row in rows}, {**stats, "page": (output / "report.html").read_text()}
 
 
 def engine_captions(checkpoint, keys, rows, seeds):
@@ -59,6 +60,7 @@ def test_each_caption_names_its_captioner_and_is_seeded_per_captioner(run, tiny_
         assert [s["captioner"] for s in synthetic] == [names[0]] * 2 + [names[1]] * 2
         assert [s["text"] for s in synthetic] == [c.text for c in blip] + [c.text for c in git]
         assert rows[key]["captioner"] == ",".join(names)
+    assert "2 captions per image from each captioner" in stats["page"]
 
 
 def test_blip2_ranks_every_captioners_captions_with_the_web_text(run):
