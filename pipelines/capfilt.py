@@ -22,6 +22,7 @@ from capfilt.curate import checkpoints, embeddings, policy
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings, ScorerSettings
 from capfilt.curate.engines.registry import engine_names
+from capfilt.curate.policy_grammar import NAMED_POLICY_HINTS
 from capfilt.curate.rows import dropped_reject
 from capfilt.curate.scorer_specs import parse_scorers, scorer_ranges
 from capfilt.curate.stats import summary_line
@@ -69,10 +70,8 @@ def resolve_input(config: CapfiltConfig) -> tuple[list[str], str | None]:
 
 
 def check_models(config: CapfiltConfig) -> None:
-    for kind, path, default in (
-        ("captioner", config.captioner, DEFAULT_CAPTIONER),
-        ("filter", config.filter, DEFAULT_FILTER),
-    ):
+    models = [("captioner", path, DEFAULT_CAPTIONER) for path in config.captioners()]
+    for kind, path, default in (*models, ("filter", config.filter, DEFAULT_FILTER)):
         try:
             checkpoints.check_available(path, kind)
         except checkpoints.CheckpointError as error:
@@ -92,10 +91,14 @@ def check_models(config: CapfiltConfig) -> None:
 
 
 def model_names(config: CapfiltConfig) -> dict[str, str]:
-    """The names the curated rows store for the two models, computed once here on the launcher (a local
+    """The names the curated rows store for the models, computed once here on the launcher (a local
     checkpoint's weights are hashed; capfilt.curate.checkpoints.portable_name); stats.json also names each
     --scorer's checkpoint so."""
-    names = {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
+    captioners = [checkpoints.portable_name(path) for path in config.captioners()]
+    # The rows' `captioner` column: the one captioner's name, or every captioner's, comma-separated.
+    names = {"captioner": ",".join(captioners), "filter": checkpoints.portable_name(config.filter)}
+    if len(captioners) > 1:
+        names["captioners"] = captioners  # synthetic[].captioner holds one of these
     if config.embeddings:
         names["embeddings"] = checkpoints.portable_name(config.embeddings)
     scorers = {name: checkpoints.portable_name(path) for name, path in parse_scorers(config.scorer)}
@@ -120,11 +123,13 @@ def scorer_settings(config: CapfiltConfig) -> list[ScorerSettings]:
 
 
 def warn_if_keeps_everything(config: CapfiltConfig) -> None:
-    if config.run_policy().keeps_everything(scorer_ranges(config.scorer), config.num_captions):
+    count = config.captions_per_image()
+    if config.run_policy().keeps_everything(scorer_ranges(config.scorer), count):
+        hint = NAMED_POLICY_HINTS.get(config.policy.strip(), ())[1:]
         print(
             f"capfilt: warning: --policy {config.policy!r} keeps every text by construction "
             f"({policy.describe(config.policy, config.itm_threshold, config.top_k)} with "
-            f"{config.num_captions} caption(s) per image): nothing is filtered",
+            f"{count} caption(s) per image): nothing is filtered" + "".join(f"; {line}" for line in hint),
             file=sys.stderr,
         )
 
@@ -187,14 +192,21 @@ def build(
     prepared = records | "Prepare" >> beam.ParDo(steps.Prepare(config.seed)).with_outputs(
         REJECTS, main="items"
     )
-    captioned, captioner_dlq = (
-        prepared.items
-        | "Caption"
-        >> RunInference(
-            CaptionerHandler(CaptionerSettings.from_config(config), **handler_args)
-        ).with_exception_handling()
-    )
-    with_captions = captioned | "WithCaptions" >> beam.Map(steps.with_captions)
+    # One RunInference per --captioner, chained: each appends its captions (the first keeps the old labels).
+    with_captions, captioner_failures = prepared.items, []
+    for index, checkpoint in enumerate(config.captioners()):
+        suffix = str(index) if index else ""
+        settings = CaptionerSettings.from_config(config, checkpoint)
+        captioned, captioner_dlq = (
+            with_captions
+            | f"Caption{suffix}"
+            >> RunInference(CaptionerHandler(settings, index, **handler_args)).with_exception_handling()
+        )
+        with_captions = captioned | f"WithCaptions{suffix}" >> beam.Map(steps.with_captions, index)
+        captioner_failures.append(
+            captioner_dlq.failed_inferences
+            | f"CaptionerErrors{suffix}" >> beam.FlatMap(steps.model_failures, "captioner_error")
+        )
     scored, filter_dlq = (
         with_captions
         | "Score"
@@ -204,8 +216,7 @@ def build(
     )
     scored = scored | "WithScores" >> beam.Map(steps.with_scores)
     model_rejects = [
-        captioner_dlq.failed_inferences
-        | "CaptionerErrors" >> beam.FlatMap(steps.model_failures, "captioner_error"),
+        *captioner_failures,
         filter_dlq.failed_inferences | "FilterErrors" >> beam.FlatMap(steps.model_failures, "filter_error"),
     ]
     if config.scorer:

@@ -23,6 +23,7 @@ from capfilt.curate.engines.interfaces import (
 )
 from capfilt.curate.engines.registry import load_captioner, load_filter, load_scorer
 from capfilt.curate.prepare import Item
+from capfilt.curate.seeding import captioner_seed
 
 
 class _CapfiltHandler(ModelHandler):
@@ -76,9 +77,12 @@ class _CapfiltHandler(ModelHandler):
 
 
 class CaptionerHandler(_CapfiltHandler):
-    def __init__(self, settings: CaptionerSettings, **kwargs):
+    """The `index`-th --captioner: it samples from its own seed of each record (seeding.captioner_seed)."""
+
+    def __init__(self, settings: CaptionerSettings, index: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.settings = settings
+        self.index = index
 
     def load_model(self) -> Captioner:
         self._set_threads()
@@ -87,7 +91,8 @@ class CaptionerHandler(_CapfiltHandler):
     def run_inference(
         self, batch: Sequence[Item], model: Captioner, inference_args: dict[str, Any] | None = None
     ) -> Iterable[PredictionResult]:
-        captions = model.captions([item.image for item in batch], [item.seed for item in batch])
+        seeds = [captioner_seed(item.seed, self.index) for item in batch]
+        captions = model.captions([item.image for item in batch], seeds)
         return [PredictionResult(item, flagged) for item, flagged in zip(batch, captions, strict=True)]
 
     def get_metrics_namespace(self) -> str:

@@ -59,12 +59,15 @@ class Prepare(beam.DoFn):
         yield record_or_reject(prepare(record, self.run_seed), NAMESPACE)
 
 
-def with_captions(result) -> Item:
+def with_captions(result, captioner: int = 0) -> Item:
+    """The captions of the `captioner`-th --captioner appended to the item's (the first's start the list)."""
     captions = list(result.inference)  # capfilt.curate.engines.interfaces.Caption
+    item = result.example
     return dataclasses.replace(
-        result.example,
-        synthetic=[c.text for c in captions],
-        synthetic_hit_max_length=[c.hit_max_length for c in captions],
+        item,
+        synthetic=[*item.synthetic, *(c.text for c in captions)],
+        synthetic_hit_max_length=[*item.synthetic_hit_max_length, *(c.hit_max_length for c in captions)],
+        synthetic_captioner=[*item.synthetic_captioner, *([captioner] * len(captions))],
     )
 
 

@@ -52,9 +52,11 @@ class CapfiltConfig:
     allow_empty_output: bool = _option(False, "Exit 0 even when no record was kept (default: exit 1).")
     captioner: str = _option(
         DEFAULT_CAPTIONER,
-        "Captioner: a directory or hub id of a BlipForConditionalGeneration (the --engine), or of any "
-        "image-text-to-text model: BLIP-2 (OPT, Flan-T5), GIT, ... (transformers' generate). "
+        "Captioner(s), comma-separated: directories or hub ids of a BlipForConditionalGeneration (the "
+        "--engine), or of any image-text-to-text model: BLIP-2 (OPT, Flan-T5), GIT, ... (transformers' "
+        "generate); each writes --num_captions captions per image. "
         "Default: the shipped demo captioner (capfilt/assets/models/captioner).",
+        aliases=("--captioners",),
     )
     filter: str = _option(
         DEFAULT_FILTER,
@@ -71,7 +73,7 @@ class CapfiltConfig:
     policy: str = _option(
         "paper",
         "paper: keep each text with ITM >= --itm_threshold; topk: keep the best --top_k texts by ITM; "
-        "or rules "
+        "blip2: BLIP-2's recipe, top2(clip) (needs --scorer clip=..., use --num_captions 10); or rules "
         "over any scorers (docs/capfilt.md), e.g. 'itm>=0.5 & top30%%(clip)', 'top2(clip)', "
         "'web: top30%%(clip); fallback: clip>=0.28'.",
     )
@@ -189,8 +191,26 @@ class CapfiltConfig:
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
+        self.captioners()
         self.run_policy().check_scorers(set(scorer_ranges(self.scorer)))
         return self
+
+    def captioners(self) -> list[str]:
+        """--captioner's checkpoints in flag order; raises ValueError on an empty or repeated entry."""
+        paths = [path.strip() for path in self.captioner.split(",")]
+        if not all(paths):
+            raise ValueError(f"--captioner {self.captioner!r}: an empty entry (expected PATH_OR_HUB_ID,...)")
+        repeated = sorted({path for path in paths if paths.count(path) > 1})
+        if repeated:
+            raise ValueError(
+                f"--captioner {self.captioner!r}: {', '.join(repeated)} is given twice "
+                "(use --num_captions for more captions of one model)"
+            )
+        return paths
+
+    def captions_per_image(self) -> int:
+        """Synthetic captions per image: --num_captions of each captioner."""
+        return self.num_captions * len(self.captioners())
 
     def run_policy(self):
         """The --policy parsed (raises capfilt.curate.policy_grammar.PolicyError, a ValueError)."""

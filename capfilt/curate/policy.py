@@ -60,6 +60,8 @@ def describe(policy: str, threshold: float, k: int) -> str:
         return f"paper(itm>={threshold:g})"
     if policy == "topk":
         return f"topk(k={k})"
+    if policy in grammar.NAMED_POLICIES:
+        return f"{policy}({grammar.expand(policy, threshold, k)})"
     return grammar.show_rules(grammar.parse(grammar.expand(policy, threshold, k)))
 
 
@@ -84,9 +86,10 @@ class Policy:
     def check_scorers(self, available: set[str]) -> None:
         unknown = sorted(self.scorers - available)
         if unknown:
+            hint = grammar.NAMED_POLICY_HINTS.get(self.text.strip(), ("add one with --scorer NAME=PATH",))[0]
             raise grammar.PolicyError(
                 f"--policy {self.text!r} names scorer(s) {', '.join(unknown)}, but the run has "
-                f"{', '.join(sorted(available))} (add one with --scorer NAME=PATH)"
+                f"{', '.join(sorted(available))} ({hint})"
             )
 
     def decide(self, scores: dict[str, list[float]], cutoffs: Cutoffs | None = None) -> Verdict:

@@ -1,6 +1,6 @@
 """The `--policy` grammar: named policies and rules over any set of scorers, parsed into a small tree.
 
-    policy  := NAME | rule (';' rule)*          NAME: paper, topk (NAMED_POLICIES)
+    policy  := NAME | rule (';' rule)*          NAME: paper, topk, blip2 (NAMED_POLICIES)
     rule    := [target ':'] expr                target: web, synthetic, fallback (default: every text)
     expr    := term ('|' term)*                 | is OR (union)
     term    := factor ('&' factor)*             & is AND (intersection)
@@ -75,11 +75,20 @@ class Rule:
         return self.target is None and kind != "fallback" or self.target == kind
 
 
-# The named policies: each is a rule text built from the run's settings. Another policy (BLIP-2's "10
-# captions, CLIP ranking, top 2") is one more entry here.
+# The named policies: each is a rule text built from the run's settings (threshold, top_k).
 NAMED_POLICIES: dict[str, Callable[[float, int], str]] = {
     "paper": lambda threshold, k: f"itm>={threshold!r}",
     "topk": lambda threshold, k: f"top{k}(itm)",
+    # BLIP-2 section 3.4: CLIP ViT-L/14 ranks T_w and every T_s of an image together, the best two kept
+    # (fixed at two, as the paper; --top_k is topk's). Recommended with --num_captions 10, as BLIP-2.
+    "blip2": lambda threshold, k: "top2(clip)",
+}
+# What a named policy needs from the run, said in the error or warning that names it.
+NAMED_POLICY_HINTS = {
+    "blip2": (
+        "BLIP-2's recipe ranks by a CLIP scorer named clip: add --scorer clip=openai/clip-vit-large-patch14",
+        "BLIP-2 generates --num_captions 10",
+    ),
 }
 
 

@@ -27,6 +27,8 @@ class Item:
     synthetic: list[str] = field(default_factory=list)
     # Per synthetic caption: did the captioner stop at max_length before its end token (maybe mid-phrase)?
     synthetic_hit_max_length: list[bool] = field(default_factory=list)
+    # Per synthetic caption: the index of the --captioner that wrote it (empty: every caption by the first).
+    synthetic_captioner: list[int] = field(default_factory=list)
     # Filter scores: the web text's first, then one per synthetic caption.
     scores: list[float] = field(default_factory=list)
     # The --scorer models' scores by scorer name, each in the same order as `scores`.

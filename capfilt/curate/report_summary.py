@@ -38,6 +38,11 @@ def policy_in_words(run: dict) -> str:
             "together by ITM match probability (ties keep the earlier text, T<sub>w</sub> first); every "
             "image keeps at least one text"
         )
+    if run.get("policy") == "blip2":
+        return (
+            "BLIP-2's recipe: rank T<sub>w</sub> and every T<sub>s</sub> of each image together by CLIP "
+            "image-text similarity (the scorer <code>clip</code>) and keep the best two"
+        )
     return (
         f"keep each text whose ITM match probability is at least {run.get('itm_threshold', 0.5):g}, "
         "T<sub>w</sub> and each T<sub>s</sub> on its own; keep an image when at least one of its texts is "
@@ -51,8 +56,9 @@ def captioner_in_words(run: dict) -> str:
         decoding = "greedy decoding"
     else:
         decoding = f"nucleus sampling (top_p {run.get('top_p', 0.9):g})"
+    each = " from each captioner" if "," in str(run.get("captioner", "")) else ""
     return (
-        f"{decoding}, {count} caption{'s' if count != 1 else ''} per image, "
+        f"{decoding}, {count} caption{'s' if count != 1 else ''} per image{each}, "
         f"{run.get('min_length')}-{run.get('max_length')} tokens with the prompt "
         f"“{html.escape(str(run.get('prompt', '')).strip())}”"
     )

@@ -14,25 +14,40 @@ def text_scores(item: Item, index: int) -> list[dict]:
     return [{"scorer": name, "score": scores[index]} for name, scores in item.all_scores().items()]
 
 
-def curated_row(item: Item, verdict: policy.Verdict, captioner: str, filter: str, policy_name: str) -> dict:
-    """`captioner` and `filter` are the models' portable names (capfilt.curate.checkpoints.portable_name)."""
+def curated_row(
+    item: Item,
+    verdict: policy.Verdict,
+    captioner: str,
+    filter: str,
+    policy_name: str,
+    captioners: list[str] | None = None,
+) -> dict:
+    """`captioner` and `filter` are the models' portable names (capfilt.curate.checkpoints.portable_name);
+    `captioners` each --captioner's, when there are several (caption i names captioners[its index])."""
     record = item.record
     data = record["image"]["bytes"]
     web_score, synthetic_scores = item.scores[0], item.scores[1:]
     every_score = [text_scores(item, index) for index in range(len(item.scores))]
     # None when the captioner did not say (an Item built without flags).
     cut = item.synthetic_hit_max_length or [None] * len(item.synthetic)
+    writers = [captioners[i] for i in item.synthetic_captioner] if captioners else [captioner] * len(cut)
     synthetic = [
         {
             "text": text,
             "score": score,
             "kept": kept,
             "hit_max_length": hit,
-            "captioner": captioner,
+            "captioner": writer,
             "scores": by_scorer,
         }
-        for text, score, kept, hit, by_scorer in zip(
-            item.synthetic, synthetic_scores, verdict.synthetic_kept, cut, every_score[1:], strict=True
+        for text, score, kept, hit, writer, by_scorer in zip(
+            item.synthetic,
+            synthetic_scores,
+            verdict.synthetic_kept,
+            cut,
+            writers,
+            every_score[1:],
+            strict=True,
         )
     ]
     kept_texts = ([item.web_caption] if verdict.web_kept else []) + [
@@ -78,9 +93,12 @@ class Curator:
         self.policy = policy.Policy(config.policy, config.itm_threshold, config.top_k)
         names = model_names or {"captioner": config.captioner, "filter": config.filter}
         self.captioner_name, self.filter_name = names["captioner"], names["filter"]
+        self.captioners = names.get("captioners")
 
     def __call__(self, item: Item, cutoffs: policy.Cutoffs | None = None) -> tuple[dict, policy.Verdict]:
         """`cutoffs`: the global cutoffs of the policy's top-fraction conditions (capfilt.curate.cutoffs)."""
         verdict = self.policy.decide(item.all_scores(), cutoffs)
-        row = curated_row(item, verdict, self.captioner_name, self.filter_name, self.policy_name)
+        row = curated_row(
+            item, verdict, self.captioner_name, self.filter_name, self.policy_name, self.captioners
+        )
         return row, verdict

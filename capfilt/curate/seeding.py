@@ -16,6 +16,16 @@ def record_seed(key: str, run_seed: int) -> int:
     return int.from_bytes(digest, "big") >> (64 - SEED_BITS)
 
 
+def captioner_seed(seed: int, captioner: int) -> int:
+    """The record seed the `captioner`-th captioner of a run samples from: the first captioner's is the
+    record's own (so a one-captioner run is unchanged), every other's is derived from it and the index, so
+    two captioners never share a random stream."""
+    if captioner == 0:
+        return seed
+    digest = hashlib.blake2b(f"{seed}\x00captioner\x00{captioner}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> (64 - SEED_BITS)
+
+
 def caption_seed(seed: int, index: int) -> int:
     """The seed of the `index`-th synthetic caption of a record whose seed is `seed`."""
     digest = hashlib.blake2b(f"{seed}\x00{index}".encode(), digest_size=8).digest()

@@ -104,3 +104,19 @@ def test_policies_that_keep_everything_by_construction_are_recognised():
     filters = ["paper", "itm>=0.01", "top2(itm)", "itm>=0 & clip>-0.5", "web: all", "web: all; fallback: all"]
     for text in filters:
         assert not policy.Policy(text).keeps_everything(RANGES, num_captions=2), text
+
+
+def test_blip2_ranks_the_web_text_and_every_caption_together_by_clip_and_keeps_two():
+    blip2 = policy.Policy("blip2")
+    assert blip2.scorers == {"clip"}
+    itm, clip = [0.9, 0.8, 0.7, 0.1, 0.2], [0.1, 0.3, 0.05, 0.4, 0.2]
+    # ITM would keep T_w and the first caption; CLIP keeps the captions scored 0.4 and 0.3
+    assert blip2.decide({"itm": itm, "clip": clip}) == policy.Verdict(False, (True, False, True, False))
+    assert blip2.decide({"itm": itm, "clip": [0.5, *clip[1:]]}) == policy.Verdict(
+        True, (False,) * 2 + (True, False)
+    )
+    assert policy.describe("blip2", 0.5, 7) == "blip2(top2(clip))"  # --top_k is topk's, not BLIP-2's
+    with pytest.raises(PolicyError, match=r"names scorer\(s\) clip.*add --scorer clip=openai/clip-vit-large"):
+        blip2.check_scorers({"itm", "siglip"})
+    assert blip2.keeps_everything(RANGES, num_captions=1)  # T_w and one caption: both kept
+    assert not blip2.keeps_everything(RANGES, num_captions=2)

@@ -225,7 +225,7 @@ def test_bad_arguments_get_one_clear_message(setup, capsys, tmp_path):
     assert job.main(["--input", setup["input"], "--torch_threads", "-1", *models]) == 2
     assert "--torch_threads must be 0" in capsys.readouterr().err
     assert job.main(["--input", setup["input"], "--policy", "best", *models]) == 2
-    assert "--policy 'best' is no named policy (paper, topk)" in capsys.readouterr().err
+    assert "--policy 'best' is no named policy (paper, topk, blip2)" in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "o")
 
 

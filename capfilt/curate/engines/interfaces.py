@@ -38,9 +38,10 @@ class CaptionerSettings:
     precision: str = "fp32"
 
     @classmethod
-    def from_config(cls, config) -> CaptionerSettings:
+    def from_config(cls, config, checkpoint: str | None = None) -> CaptionerSettings:
+        """The settings of `checkpoint` (one of `config.captioners()`; default: the first)."""
         return cls(
-            checkpoint=config.captioner,
+            checkpoint=checkpoint or config.captioners()[0],
             num_captions=config.num_captions,
             decoding=config.decoding,
             top_p=config.top_p,
