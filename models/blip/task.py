@@ -11,7 +11,7 @@ from transformers import AutoTokenizer, BlipImageProcessorPil, BlipProcessor
 
 from models.blip import checkpoint
 from models.blip.collate import BlipCollator
-from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, DEFAULT_PROMPT, prompt_length
+from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, DEFAULT_PROMPT, prompt_length, special_ids
 from models.blip.model import TASK_OBJECTIVES, BlipObjectiveConfig, BlipPretrainingModel
 from models.blip.presets import PRESETS, blip_config
 from models.common.tokenizer import train_wordpiece
@@ -150,6 +150,12 @@ def blip_task(kind: str, args: BlipConfigArgs, train: TrainConfig) -> Task:
         name=f"blip-{kind}",
         model=model,
         transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
-        collate=BlipCollator(processor.tokenizer, args.max_text_length, args.prompt, args.itm_first_token),
+        collate=BlipCollator(
+            processor.tokenizer,
+            args.max_text_length,
+            args.prompt,
+            args.itm_first_token,
+            special_ids(processor.tokenizer, model.config.text_config),
+        ),
         export=export,
     )
