@@ -79,8 +79,9 @@ class CapfiltConfig:
     itm_first_token: str = _option(
         "auto",
         "First token of filter inputs: cls = transformers' convention (processor output, [CLS]); "
-        "enc = the original BLIP code's [ENC] token; auto = the checkpoint's config.json "
-        "`itm_first_token` (written by this project's trainer), else cls.",
+        "enc = the original BLIP code's [ENC] token (the tokenizer's, else the id after [DEC]); auto = the "
+        "checkpoint's config.json `itm_first_token` (written by this project's trainer), else enc, the "
+        "convention Salesforce's published ITM checkpoints were trained with (docs/capfilt.md).",
         ITM_FIRST_TOKENS,
     )
     itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")
