@@ -13,7 +13,10 @@ DEFAULT_CAPTIONER = str(ASSETS / "captioner")
 DEFAULT_FILTER = str(ASSETS / "filter")
 
 POLICIES = ("paper", "topk")
-DECODINGS = ("nucleus", "greedy")
+DECODINGS = ("nucleus", "greedy", "beam")
+# BLIP's caption lengths per decoding (prompt included): nucleus in CapFilt (blip.py generate's defaults);
+# beam as its captioning evaluation runs it (configs/caption_coco.yaml, num_beams 3); greedy like nucleus.
+DECODING_LENGTHS = {"nucleus": (10, 30), "greedy": (10, 30), "beam": (5, 20)}
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("fp32", "bf16", "fp16")
 ITM_FIRST_TOKENS = ("auto", "cls", "enc")
@@ -61,10 +64,19 @@ class CapfiltConfig:
         "paper", "paper: keep each text with ITM >= threshold; topk: keep the best k texts.", POLICIES
     )
     num_captions: int = _option(1, "Synthetic captions per image (BLIP: 1).")
-    decoding: str = _option("nucleus", "Captioner decoding (BLIP CapFilt: nucleus sampling).", DECODINGS)
+    decoding: str = _option(
+        "nucleus",
+        "Captioner decoding: nucleus (BLIP CapFilt), greedy, or beam (BLIP's: 3 beams, repetition "
+        "penalty 1.0, one caption per image).",
+        DECODINGS,
+    )
     top_p: float = _option(0.9, "Nucleus sampling probability mass.")
-    min_length: int = _option(10, "Minimum caption length in tokens, prompt included (as in BLIP).")
-    max_length: int = _option(30, "Maximum caption length in tokens, prompt included (as in BLIP).")
+    min_length: int | None = _option(
+        None, "Minimum caption length in tokens, prompt included (as in BLIP); default 10, with beam 5."
+    )
+    max_length: int | None = _option(
+        None, "Maximum caption length in tokens, prompt included (as in BLIP); default 30, with beam 20."
+    )
     prompt: str = _option("a picture of ", "Decoder prompt; stripped from the written captions.")
     itm_threshold: float = _option(0.5, "paper policy: keep a text when its ITM match probability >= this.")
     top_k: int = _option(2, "topk policy: number of texts kept per image.")
@@ -104,6 +116,12 @@ class CapfiltConfig:
         "web-text verdicts. Set automatically for the default corpus.",
     )
     report_samples: int = _option(24, "Sample images shown in report.html.")
+
+    def __post_init__(self):
+        # Unset lengths are the chosen decoding's BLIP defaults, so everything downstream sees numbers.
+        shortest, longest = DECODING_LENGTHS.get(self.decoding, DECODING_LENGTHS["nucleus"])
+        self.min_length = shortest if self.min_length is None else self.min_length
+        self.max_length = longest if self.max_length is None else self.max_length
 
     def validate(self) -> CapfiltConfig:
         """Raise ValueError naming the first bad setting; returns self for chaining."""
