@@ -3,7 +3,9 @@
 Conventions of the COCO/Flickr protocol (as in ALBEF, BLIP and CLIP's evaluations):
 - image -> text: an image counts as found at K when *any* of its captions is among its top K texts;
 - text -> image: each caption is a query whose single correct answer is its own image.
-Ties are broken by index (a stable sort), so a constant similarity never reports a false success.
+Ties are broken by index (a stable sort), so a tie does count as a hit when the relevant item comes first:
+a constant similarity over N images gives R@1 = 1/N in both directions (with the same number of captions
+per image), not 0.
 """
 
 from __future__ import annotations
