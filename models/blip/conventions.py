@@ -26,6 +26,19 @@ ITM_FIRST_TOKENS = ("cls", "enc")
 DEFAULT_ITM_FIRST_TOKEN = "cls"
 
 
+# The ITM token of a checkpoint whose config does not say: the convention of the code that trained every
+# published BLIP ITM checkpoint (salesforce/BLIP `blip_retrieval.py`, LAVIS), as CapFilt's filter decides.
+FOREIGN_ITM_FIRST_TOKEN = "enc"
+
+
+def checkpoint_itm_first_token(config, requested: str = "auto") -> str:
+    """`cls` or `enc`: `requested`, or for "auto" the config's `itm_first_token` (this project writes it at
+    export), else BLIP's own [ENC]."""
+    if requested != "auto":
+        return requested
+    return getattr(config, "itm_first_token", None) or FOREIGN_ITM_FIRST_TOKEN
+
+
 @dataclass(frozen=True)
 class SpecialIds:
     """BLIP's two added tokens: [DEC] starts every decoder input, [ENC] starts ITM inputs in BLIP's code."""
