@@ -6,7 +6,10 @@ BLIP's downstream heads (`nlvr2`: accuracy on held-out nlvr2 tables, docs/downst
 - retrieval on --data (held-out `pairs` or `curated` Parquet): every human reference caption of an image is a
   text (the web caption when an image has none), R@1/5/10 in both directions (models.evaluation.retrieval);
 - zero-shot top-1 on --classify, whose class of each key comes from --labels (`labels` Parquet, class_name),
-  with a classifier built from the class names through prompt templates (models.evaluation.zeroshot).
+  with a classifier built from the class names through prompt templates (models.evaluation.zeroshot);
+- `blip --rerank_k K`: also BLIP's ITM re-ranked retrieval (each query's top K by ITC similarity re-scored by
+  the ITM head's match logit + similarity, `train_retrieval.py`; K = 256 on COCO), reported beside the
+  similarity-only figures (`itm_i2t_r1`, ..., `rerank_k`).
 Prints a table and ends with one JSON line.
 
 `python -m models.evaluate vqa --checkpoint DIR --data GLOB [--inference rank|generate]`: VQA accuracy of a
@@ -18,7 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 import torch
@@ -42,6 +45,8 @@ class EmbeddedPairs:
     text_features: torch.Tensor  # (texts x dim), normalised
     text_to_image: torch.Tensor  # (texts,) index of each text's image
     skipped: int  # records without a decodable image or any text
+    texts: list[str] = field(default_factory=list)  # each text, in text_features' order
+    image_states: torch.Tensor | None = None  # (images x tokens x hidden), kept for ITM re-ranking only
 
 
 def all_texts(record: dict, schema) -> list[str]:
@@ -53,10 +58,17 @@ def all_texts(record: dict, schema) -> list[str]:
     return [t for t in texts if t and t.strip()]
 
 
-def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0) -> EmbeddedPairs:
-    """Embed every image and every text of the files (at most `limit` images when > 0)."""
+def embed_pairs(
+    encoder, files: list[str], batch_size: int = 64, limit: int = 0, keep_image_states: bool = False
+) -> EmbeddedPairs:
+    """Embed every image and every text of the files (at most `limit` images when > 0).
+
+    `keep_image_states` also keeps each image's vision hidden states (on the CPU, as BLIP's evaluation
+    does; about 1.8 MB per image for ViT-B at 384 px) for ITM re-ranking.
+    """
     keys: list[str] = []
-    image_chunks, text_chunks, text_to_image = [], [], []
+    all_texts_seen: list[str] = []
+    image_chunks, text_chunks, text_to_image, state_chunks = [], [], [], []
     pending_images: list = []
     pending_texts: list[str] = []
     skipped = 0
@@ -65,7 +77,12 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
     def flush() -> None:
         if pending_images:
             pixels = encoder.image_processor(images=pending_images, return_tensors="pt").pixel_values
-            image_chunks.append(encoder.images(pixels))
+            if keep_image_states:
+                features, states = encoder.image_features_and_states(pixels)
+                state_chunks.append(states.cpu())
+            else:
+                features = encoder.images(pixels)
+            image_chunks.append(features)
             text_chunks.append(encoder.texts(pending_texts))
             pending_images.clear()
             pending_texts.clear()
@@ -85,6 +102,7 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
                 keys.append(record["key"])
                 pending_images.append(image)
                 pending_texts.extend(texts)
+                all_texts_seen.extend(texts)
                 text_to_image.extend([index] * len(texts))
                 if len(pending_images) >= batch_size:
                     flush()
@@ -95,13 +113,48 @@ def embed_pairs(encoder, files: list[str], batch_size: int = 64, limit: int = 0)
     if skipped:
         log.warning("skipped %d record(s) without a decodable image or any text", skipped)
     return EmbeddedPairs(
-        keys, torch.cat(image_chunks), torch.cat(text_chunks), torch.tensor(text_to_image), skipped
+        keys,
+        torch.cat(image_chunks),
+        torch.cat(text_chunks),
+        torch.tensor(text_to_image),
+        skipped,
+        all_texts_seen,
+        torch.cat(state_chunks) if keep_image_states else None,
     )
 
 
 def retrieval_metrics(pairs: EmbeddedPairs) -> dict[str, float]:
     similarity = pairs.image_features @ pairs.text_features.t()
     return retrieval.retrieval_recall(similarity, pairs.text_to_image)
+
+
+RERANKED_PREFIX = "itm_"
+
+
+def reranked_metrics(encoder, pairs: EmbeddedPairs, k: int, batch_size: int = 64) -> dict[str, float]:
+    """R@K after BLIP's ITM re-ranking of each query's top `k` by similarity, keys prefixed `itm_`.
+
+    Both directions are re-ranked separately, as in BLIP's `train_retrieval.py` evaluation: each image's top
+    k texts, and each text's top k images, re-scored by ITM match logit + similarity.
+    """
+    if pairs.image_states is None:
+        raise ValueError(
+            "ITM re-ranking needs the images' hidden states (embed_pairs(keep_image_states=True))"
+        )
+
+    def itm(image_ids: torch.Tensor, text_ids: torch.Tensor) -> torch.Tensor:
+        chunks = []
+        for start in range(0, len(image_ids), batch_size):
+            images, texts = image_ids[start : start + batch_size], text_ids[start : start + batch_size]
+            states = pairs.image_states[images]
+            chunks.append(encoder.itm_match_logits(states, [pairs.texts[j] for j in texts.tolist()]).cpu())
+        return torch.cat(chunks)
+
+    similarity = (pairs.image_features @ pairs.text_features.t()).cpu()
+    i2t = retrieval.rerank_top_k(similarity, k, itm)
+    t2i = retrieval.rerank_top_k(similarity.t(), k, lambda texts, images: itm(images, texts))
+    metrics = retrieval.retrieval_recall(i2t, pairs.text_to_image, t2i_similarity=t2i)
+    return {RERANKED_PREFIX + name: value for name, value in metrics.items()}
 
 
 def read_classes(label_files: list[str]) -> dict[str, str]:
@@ -138,16 +191,27 @@ def evaluate(
     batch_size: int = 64,
     limit: int = 0,
     templates=zeroshot.DEFAULT_TEMPLATES,
+    rerank_k: int = 0,
 ) -> dict:
-    """Retrieval metrics on `data` and zero-shot top-1 on `classify` (with `labels`); either may be empty."""
+    """Retrieval metrics on `data` and zero-shot top-1 on `classify` (with `labels`); either may be empty.
+
+    `rerank_k` > 0 (a BLIP encoder) adds the ITM re-ranked figures (`itm_i2t_r1`, ...) and `rerank_k`
+    beside the similarity-only ones.
+    """
+    if rerank_k < 0:
+        raise ValueError(f"--rerank_k must be >= 0, got {rerank_k}")
+    if rerank_k and not hasattr(encoder, "itm_match_logits"):
+        raise ValueError("--rerank_k needs a BLIP checkpoint with an ITM head (models.evaluate blip)")
     if not data and not classify:
         raise ValueError("nothing to evaluate: give --data and/or --classify")
     if classify and not labels:
         raise ValueError("--classify needs --labels (labels Parquet with class_name per key)")
     results: dict = {}
     if data:
-        pairs = embed_pairs(encoder, schemas.expand(data), batch_size, limit)
+        pairs = embed_pairs(encoder, schemas.expand(data), batch_size, limit, keep_image_states=rerank_k > 0)
         results.update(retrieval_metrics(pairs))
+        if rerank_k:
+            results.update(reranked_metrics(encoder, pairs, rerank_k, batch_size), rerank_k=rerank_k)
         results.update(images=len(pairs.keys), texts=len(pairs.text_to_image))
     if classify:
         images = embed_pairs(encoder, schemas.expand(classify), batch_size, limit)
@@ -157,6 +221,15 @@ def evaluate(
 
 
 METRIC_ORDER = ["zeroshot_top1", "i2t_r1", "i2t_r5", "i2t_r10", "t2i_r1", "t2i_r5", "t2i_r10", "r_mean"]
+
+
+def result_rows(name: str, results: dict) -> dict[str, dict]:
+    """Table rows: the similarity-only figures, and the ITM re-ranked ones on their own row when present."""
+    rows = {name: {k: v for k, v in results.items() if not k.startswith(RERANKED_PREFIX)}}
+    reranked = {k[len(RERANKED_PREFIX) :]: v for k, v in results.items() if k.startswith(RERANKED_PREFIX)}
+    if reranked:
+        rows[f"{name} +ITM top-{results['rerank_k']}"] = reranked
+    return rows
 
 
 def format_table(rows: dict[str, dict], order: list[str] = METRIC_ORDER) -> str:
@@ -184,6 +257,16 @@ class EvaluateArgs:
     )
     batch_size: int = option(64, "images embedded at once")
     limit: int = option(0, "evaluate at most this many images per set")
+    rerank_k: int = option(
+        0,
+        "blip: also re-rank each query's top K by similarity with the ITM head (BLIP's protocol: 256 on "
+        "COCO, 128 on Flickr30k) and report both; 0: similarity only",
+    )
+    itm_first_token: str = option(
+        "auto",
+        "blip re-ranking's ITM first token: cls, enc, or auto (the config's itm_first_token, else enc)",
+        choices=("auto", "cls", "enc"),
+    )
 
 
 # The checkpoint kinds, one subcommand each (registered like every models.* subcommand).
@@ -308,7 +391,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(json.dumps(summary), flush=True)
         return summary
     try:
-        encoder = load_encoder(args.model, args.checkpoint)
+        encoder = load_encoder(args.model, args.checkpoint, args.itm_first_token)
         results = evaluate(
             encoder,
             args.data,
@@ -317,10 +400,11 @@ def main(argv: list[str] | None = None) -> dict:
             args.batch_size,
             args.limit,
             args.templates.split("|"),
+            args.rerank_k,
         )
     except (ValueError, FileNotFoundError, schemas.SchemaError) as error:
         parser.error(str(error))
-    print(format_table({args.model: results}))
+    print(format_table(result_rows(args.model, results)))
     summary = {
         "model": args.model,
         "checkpoint": args.checkpoint,

@@ -16,7 +16,10 @@ DEFAULT_FILTER = str(ASSETS / "filter")
 
 # The named policies; --policy also takes rules over any scorers (capfilt.curate.policy_grammar).
 POLICIES = tuple(NAMED_POLICIES)
-DECODINGS = ("nucleus", "greedy")
+DECODINGS = ("nucleus", "greedy", "beam")
+# BLIP's caption lengths per decoding (prompt included): nucleus in CapFilt (blip.py generate's defaults);
+# beam as its captioning evaluation runs it (configs/caption_coco.yaml, num_beams 3); greedy like nucleus.
+DECODING_LENGTHS = {"nucleus": (10, 30), "greedy": (10, 30), "beam": (5, 20)}
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("fp32", "bf16", "fp16")
 ITM_FIRST_TOKENS = ("auto", "cls", "enc")
@@ -78,10 +81,19 @@ class CapfiltConfig:
         "'web: top30%%(clip); fallback: clip>=0.28'.",
     )
     num_captions: int = _option(1, "Synthetic captions per image (BLIP: 1).")
-    decoding: str = _option("nucleus", "Captioner decoding (BLIP CapFilt: nucleus sampling).", DECODINGS)
+    decoding: str = _option(
+        "nucleus",
+        "Captioner decoding: nucleus (BLIP CapFilt), greedy, or beam (BLIP's: 3 beams, repetition "
+        "penalty 1.0, one caption per image).",
+        DECODINGS,
+    )
     top_p: float = _option(0.9, "Nucleus sampling probability mass.")
-    min_length: int = _option(10, "Minimum caption length in tokens, prompt included (as in BLIP).")
-    max_length: int = _option(30, "Maximum caption length in tokens, prompt included (as in BLIP).")
+    min_length: int | None = _option(
+        None, "Minimum caption length in tokens, prompt included (as in BLIP); default 10, with beam 5."
+    )
+    max_length: int | None = _option(
+        None, "Maximum caption length in tokens, prompt included (as in BLIP); default 30, with beam 20."
+    )
     prompt: str = _option("a picture of ", "Decoder prompt; stripped from the written captions.")
     prompt_template: str = _option(
         "{prompt}",
@@ -106,8 +118,9 @@ class CapfiltConfig:
     itm_first_token: str = _option(
         "auto",
         "First token of filter inputs: cls = transformers' convention (processor output, [CLS]); "
-        "enc = the original BLIP code's [ENC] token; auto = the checkpoint's config.json "
-        "`itm_first_token` (written by this project's trainer), else cls.",
+        "enc = the original BLIP code's [ENC] token (the tokenizer's, else the id after [DEC]); auto = the "
+        "checkpoint's config.json `itm_first_token` (written by this project's trainer), else enc, the "
+        "convention Salesforce's published ITM checkpoints were trained with (docs/capfilt.md).",
         ITM_FIRST_TOKENS,
     )
     itm_max_tokens: int = _option(35, "Filter text length limit in tokens (BLIP's ITM uses 35).")
@@ -158,6 +171,12 @@ class CapfiltConfig:
     decontaminate_cosine: float = _option(
         0.95, "Decontamination: image-embedding cosine at or over which two images match (with --embeddings)."
     )
+
+    def __post_init__(self):
+        # Unset lengths are the chosen decoding's BLIP defaults, so everything downstream sees numbers.
+        shortest, longest = DECODING_LENGTHS.get(self.decoding, DECODING_LENGTHS["nucleus"])
+        self.min_length = shortest if self.min_length is None else self.min_length
+        self.max_length = longest if self.max_length is None else self.max_length
 
     def validate(self) -> CapfiltConfig:
         """Raise ValueError naming the first bad setting; returns self for chaining."""

@@ -54,6 +54,8 @@ def captioner_in_words(run: dict) -> str:
     count = run.get("num_captions", 1)
     if run.get("decoding") == "greedy":
         decoding = "greedy decoding"
+    elif run.get("decoding") == "beam":
+        decoding = "beam search (3 beams)"
     else:
         decoding = f"nucleus sampling (top_p {run.get('top_p', 0.9):g})"
     each = " from each captioner" if "," in str(run.get("captioner", "")) else ""

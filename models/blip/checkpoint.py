@@ -55,18 +55,57 @@ def resolve(source: str) -> Path:
         ) from error
 
 
+POSITION_EMBEDDING = "vision_model.embeddings.position_embedding"
+
+
+def interpolate_position_embedding(position: torch.Tensor, grid: int) -> torch.Tensor:
+    """A ViT position embedding (1, 1 + n*n, dim) resized to a `grid` x `grid` patch grid, [CLS]'s row kept:
+    bicubic over the patch grid, as BLIP's `interpolate_pos_embed` (224 px pretraining -> 384 px)."""
+    cls_row, patches = position[:, :1], position[:, 1:]
+    side = round(patches.shape[1] ** 0.5)
+    if side * side != patches.shape[1]:
+        raise ValueError(f"position embedding of {patches.shape[1]} patches is not a square grid")
+    if side == grid:
+        return position
+    square = patches.reshape(1, side, side, -1).permute(0, 3, 1, 2).float()
+    resized = torch.nn.functional.interpolate(square, size=(grid, grid), mode="bicubic", align_corners=False)
+    return torch.cat([cls_row, resized.permute(0, 2, 3, 1).flatten(1, 2).to(position.dtype)], dim=1)
+
+
 def load_blip(
-    source: str, objective: BlipObjectiveConfig | None = None, model_class: type = BlipPretrainingModel
+    source: str,
+    objective: BlipObjectiveConfig | None = None,
+    image_size: int = 0,
+    model_class: type = BlipPretrainingModel,
 ) -> tuple[BlipPretrainingModel, BlipProcessor]:
     """A BlipPretrainingModel initialised from any transformers BLIP checkpoint, and its processor.
 
     Parts the checkpoint lacks (the text encoder when starting from a captioning checkpoint, say) keep their
-    fresh initialisation and are logged. `model_class` is BlipPretrainingModel or a subclass (a task head).
+    fresh initialisation and are logged. `image_size` > 0 changes the input resolution: the position
+    embedding is interpolated to the new patch grid and the processor resizes to it. `model_class` is
+    BlipPretrainingModel or a subclass (a task head).
     """
     directory = resolve(source)
     config = BlipConfig.from_pretrained(directory)
-    model = model_class(config, objective)
     state = read_state_dict(directory)
+    processor = BlipProcessor.from_pretrained(directory)
+    if image_size and image_size != config.vision_config.image_size:
+        patch = config.vision_config.patch_size
+        if image_size % patch:
+            raise ValueError(f"--image_size {image_size} is not a multiple of the patch size {patch}")
+        log.info(
+            "%s: %d px -> %d px, position embedding interpolated",
+            source,
+            config.vision_config.image_size,
+            image_size,
+        )
+        config.vision_config.image_size = image_size
+        if POSITION_EMBEDDING in state:
+            state[POSITION_EMBEDDING] = interpolate_position_embedding(
+                state[POSITION_EMBEDDING], image_size // patch
+            )
+        processor.image_processor.size = {"height": image_size, "width": image_size}
+    model = model_class(config, objective)
     wanted = model.state_dict()
     loadable = {k: v for k, v in state.items() if k in wanted}
     mismatched = [k for k, v in loadable.items() if v.shape != wanted[k].shape]
@@ -81,7 +120,7 @@ def load_blip(
         )
     if model.distiller is not None:
         model.distiller.reset()  # the momentum copies start equal to the loaded weights
-    return model, BlipProcessor.from_pretrained(directory)
+    return model, processor
 
 
 def _is_tied(model: torch.nn.Module, key: str) -> bool:

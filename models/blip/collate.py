@@ -21,8 +21,11 @@ class BlipCollator:
         max_length: int = 35,
         prompt: str = conventions.DEFAULT_PROMPT,
         itm_first_token: str = conventions.DEFAULT_ITM_FIRST_TOKEN,
+        special: conventions.SpecialIds | None = None,
     ):
         self.tokenizer = tokenizer
+        # From the model's config when given: a hub BERT tokenizer holds neither [DEC] nor [ENC].
+        self.special = special or conventions.special_ids(tokenizer)
         self.itm_first_token = itm_first_token
         self.max_length = max_length
         self.prompt = prompt
@@ -32,12 +35,12 @@ class BlipCollator:
         texts = [s["text"] for s in samples]
         encoder = self._tokenize(texts, self.max_length)
         decoder = self._tokenize([self.prompt + t for t in texts], self.max_length + self.num_prompt_tokens)
-        decoder_ids = conventions.decoder_input_ids(decoder.input_ids, self.tokenizer)
+        decoder_ids = conventions.decoder_input_ids(decoder.input_ids, self.tokenizer, self.special)
         return {
             "pixel_values": torch.stack([s["pixel_values"] for s in samples]),
             "input_ids": encoder.input_ids,
             "itm_input_ids": conventions.itm_input_ids(
-                encoder.input_ids, self.tokenizer, self.itm_first_token
+                encoder.input_ids, self.tokenizer, self.itm_first_token, self.special
             ),
             "attention_mask": encoder.attention_mask,
             "decoder_input_ids": decoder_ids,

@@ -16,6 +16,8 @@ token according to the use (as Salesforce's code does):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 DEFAULT_PROMPT = "a picture of "
@@ -24,31 +26,83 @@ ITM_FIRST_TOKENS = ("cls", "enc")
 DEFAULT_ITM_FIRST_TOKEN = "cls"
 
 
+# The ITM token of a checkpoint whose config does not say: the convention of the code that trained every
+# published BLIP ITM checkpoint (salesforce/BLIP `blip_retrieval.py`, LAVIS), as CapFilt's filter decides.
+FOREIGN_ITM_FIRST_TOKEN = "enc"
+
+
+def checkpoint_itm_first_token(config, requested: str = "auto") -> str:
+    """`cls` or `enc`: `requested`, or for "auto" the config's `itm_first_token` (this project writes it at
+    export), else BLIP's own [ENC]."""
+    if requested != "auto":
+        return requested
+    return getattr(config, "itm_first_token", None) or FOREIGN_ITM_FIRST_TOKEN
+
+
+@dataclass(frozen=True)
+class SpecialIds:
+    """BLIP's two added tokens: [DEC] starts every decoder input, [ENC] starts ITM inputs in BLIP's code."""
+
+    dec: int
+    enc: int | None
+
+
 def enc_token_id(tokenizer) -> int | None:
-    """The id of [ENC], or None for a tokenizer without it."""
+    """The id of [ENC] in the tokenizer, or None for a tokenizer without it."""
     token_id = tokenizer.convert_tokens_to_ids("[ENC]")
     return None if token_id is None or token_id == tokenizer.unk_token_id else int(token_id)
 
 
+def special_ids(tokenizer, text_config=None) -> SpecialIds:
+    """[DEC] and [ENC] ids for a model and its tokenizer.
+
+    [DEC] is `text_config.bos_token_id` when a config is given (what transformers' BLIP `generate` writes,
+    so training and inference agree), else the tokenizer's bos token. The hub's BLIP processors are plain
+    BERT tokenizers without either token, so the config is the one source there. [ENC] is the tokenizer's
+    literal `[ENC]`, else the id right after [DEC]: BLIP's `init_tokenizer` adds [DEC] as bos and then
+    [ENC], so 30522 and 30523 for bert-base-uncased's 30522-word vocabulary (the published checkpoints'
+    `vocab_size` 30524 holds both).
+    """
+    dec = getattr(text_config, "bos_token_id", None) if text_config is not None else None
+    if dec is None:
+        dec = tokenizer.bos_token_id
+    if dec is None:
+        raise ValueError(
+            "no [DEC] id: the tokenizer has no bos token and no model config with bos_token_id was given"
+        )
+    enc = enc_token_id(tokenizer)
+    if enc is None:
+        vocab_size = getattr(text_config, "vocab_size", None) if text_config is not None else None
+        enc = dec + 1 if vocab_size is not None and dec + 1 < vocab_size else None
+    return SpecialIds(dec=int(dec), enc=enc)
+
+
 def itm_input_ids(
-    input_ids: torch.Tensor, tokenizer, first_token: str = DEFAULT_ITM_FIRST_TOKEN
+    input_ids: torch.Tensor,
+    tokenizer,
+    first_token: str = DEFAULT_ITM_FIRST_TOKEN,
+    special: SpecialIds | None = None,
 ) -> torch.Tensor:
     """Tokenized texts as the ITM head takes them: unchanged for "cls", first token [ENC] for "enc"."""
     if first_token not in ITM_FIRST_TOKENS:
         raise ValueError(f"itm_first_token must be one of {ITM_FIRST_TOKENS}, got {first_token!r}")
     ids = input_ids.clone()
     if first_token == "enc":
-        token_id = enc_token_id(tokenizer)
+        token_id = special.enc if special is not None else enc_token_id(tokenizer)
         if token_id is None:
-            raise ValueError("itm_first_token='enc' needs a tokenizer with an [ENC] token")
+            raise ValueError(
+                "itm_first_token='enc' needs an [ENC] id: a tokenizer with [ENC], or a model config whose "
+                "vocabulary holds the id after [DEC]"
+            )
         ids[:, 0] = token_id
     return ids
 
 
-def decoder_input_ids(input_ids: torch.Tensor, tokenizer) -> torch.Tensor:
-    """A copy of tokenized `prompt + caption` texts, [CLS] replaced by [DEC] (the tokenizer's bos_token)."""
+def decoder_input_ids(input_ids: torch.Tensor, tokenizer, special: SpecialIds | None = None) -> torch.Tensor:
+    """A copy of tokenized `prompt + caption` texts, [CLS] replaced by [DEC] (`special.dec`, else the
+    tokenizer's bos_token)."""
     ids = input_ids.clone()
-    ids[:, 0] = tokenizer.bos_token_id
+    ids[:, 0] = (special or special_ids(tokenizer)).dec
     return ids
 
 

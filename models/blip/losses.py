@@ -21,6 +21,11 @@ def itc_loss(
     return (loss_i2t + loss_t2i) / 2
 
 
+def smoothed(targets: torch.Tensor, smoothing: float) -> torch.Tensor:
+    """Targets mixed with the uniform distribution over the row, as `cross_entropy(label_smoothing=)`."""
+    return targets * (1 - smoothing) + smoothing / targets.shape[1] if smoothing else targets
+
+
 @torch.no_grad()
 def sample_hard_negatives(
     sim_i2t: torch.Tensor, sim_t2i: torch.Tensor, same_pair: torch.Tensor

@@ -43,6 +43,8 @@ class BlipObjectiveConfig:
     momentum_decay: float = 0.995
     queue_size: int = 57600
     distill_alpha: float = 0.4
+    # Training forwards over which alpha ramps up from 0 (BLIP: its first epoch); 0 = alpha from the start.
+    distill_alpha_ramp_steps: int = 0
 
 
 class BlipPretrainingModel(nn.Module):

@@ -44,6 +44,17 @@ class MomentumDistiller(nn.Module):
         self.register_buffer("text_queue", normalize(torch.randn(dim, objective.queue_size), dim=0))
         self.register_buffer("pair_queue", torch.full((objective.queue_size,), -100, dtype=torch.long))
         self.register_buffer("queue_ptr", torch.zeros((), dtype=torch.long))
+        # BLIP ramps alpha from 0 over its first epoch (alpha * min(1, i / len(data_loader))); the count of
+        # training forwards rides in the state dict so a resumed run continues the ramp. 0: no ramp.
+        self.alpha_ramp_steps = objective.distill_alpha_ramp_steps
+        if self.alpha_ramp_steps:
+            self.register_buffer("forwards", torch.zeros((), dtype=torch.long))
+
+    def current_alpha(self) -> float:
+        """The soft targets' weight at this forward: distill_alpha, ramped linearly over the first steps."""
+        if not self.alpha_ramp_steps:
+            return self.alpha
+        return self.alpha * min(1.0, int(self.forwards) / self.alpha_ramp_steps)
 
     @torch.no_grad()
     def reset(self) -> None:
@@ -89,10 +100,13 @@ class MomentumDistiller(nn.Module):
             pairs_all = torch.cat([batch["pair_ids"], self.pair_queue.clone()])
             hard = (batch["pair_ids"][:, None] == pairs_all[None, :]).float()
             hard = hard / hard.sum(dim=1, keepdim=True)
-            soft_i2t = self.alpha * F.softmax(image_feat_m @ text_all / temp, dim=1) + (1 - self.alpha) * hard
-            soft_t2i = self.alpha * F.softmax(text_feat_m @ image_all / temp, dim=1) + (1 - self.alpha) * hard
+            alpha = self.current_alpha()
+            soft_i2t = alpha * F.softmax(image_feat_m @ text_all / temp, dim=1) + (1 - alpha) * hard
+            soft_t2i = alpha * F.softmax(text_feat_m @ image_all / temp, dim=1) + (1 - alpha) * hard
         sim_i2t = image_feat @ text_all / temp
         sim_t2i = text_feat @ image_all / temp
         if self.training:
             self._enqueue(all_ranks(image_feat_m), all_ranks(text_feat_m), all_ranks(batch["pair_ids"]))
+            if self.alpha_ramp_steps:
+                self.forwards += 1
         return sim_i2t, sim_t2i, soft_i2t, soft_t2i

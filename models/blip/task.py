@@ -11,9 +11,10 @@ from transformers import AutoTokenizer, BlipImageProcessorPil, BlipProcessor
 
 from models.blip import checkpoint
 from models.blip.collate import BlipCollator
-from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, DEFAULT_PROMPT, prompt_length
+from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, prompt_length, special_ids
 from models.blip.model import TASK_OBJECTIVES, BlipObjectiveConfig, BlipPretrainingModel
 from models.blip.presets import PRESETS, blip_config
+from models.blip.recipes import RECIPES, apply_recipe
 from models.common.tokenizer import train_wordpiece
 from models.training.data import iter_texts
 from models.training.distributed import barrier, is_main
@@ -43,11 +44,30 @@ class BlipConfigArgs:
     vocab_size: int = field(
         default=1000, metadata={"help": "vocabulary size of a WordPiece trained on --data"}
     )
-    image_size: int = field(default=0, metadata={"help": "input resolution; 0 = the preset's"})
+    image_size: int = field(
+        default=0,
+        metadata={
+            "help": "input resolution; 0 = the preset's, or --init's (another size interpolates its "
+            "position embedding, as BLIP's 224 -> 384 px fine-tuning)"
+        },
+    )
     max_text_length: int = field(
         default=35, metadata={"help": "tokens per caption, [CLS] and [SEP] included"}
     )
-    prompt: str = field(default=DEFAULT_PROMPT, metadata={"help": "decoder prompt; the LM loss skips it"})
+    recipe: str = field(
+        default="auto",
+        metadata={
+            "help": "training defaults for the flags left unset: paper (BLIP's), demo (the demo sizes'), "
+            "auto (paper for base/large, demo for tiny/small/demo); see docs/models.md",
+            "choices": RECIPES,
+        },
+    )
+    prompt: str | None = field(
+        default=None,
+        metadata={
+            "help": "decoder prompt, the LM loss skips it; default: the recipe's (paper: none in pretraining)"
+        },
+    )
     objectives: str = field(
         default="", metadata={"help": "comma-separated subset of itc,itm,lm; default: the task's own"}
     )
@@ -59,11 +79,30 @@ class BlipConfigArgs:
         default=True,
         metadata={"help": "decoder shares all but self-attention with the text encoder (pretraining)"},
     )
-    momentum: bool = field(default=False, metadata={"help": "momentum encoder + queue with soft ITC targets"})
+    momentum: bool | None = field(
+        default=None,
+        metadata={
+            "help": "momentum encoder + queue with soft ITC targets; default: the recipe's (paper: on)"
+        },
+    )
     momentum_decay: float = field(default=0.995, metadata={"help": "EMA decay of the momentum encoder"})
-    queue_size: int = field(default=57600, metadata={"help": "features kept in the momentum queue"})
-    distill_alpha: float = field(
-        default=0.4, metadata={"help": "weight of the momentum model's soft targets"}
+    queue_size: int | None = field(
+        default=None, metadata={"help": "features kept in the momentum queue; default: the recipe's (57600)"}
+    )
+    distill_alpha: float | None = field(
+        default=None,
+        metadata={"help": "weight of the momentum model's soft targets; default: the recipe's (0.4)"},
+    )
+    distill_alpha_ramp_steps: int | None = field(
+        default=None,
+        metadata={
+            "help": "training forwards over which alpha ramps up from 0; default: the recipe's (paper: "
+            "--max_steps / BLIP's epochs, i.e. its first epoch; demo: 0)"
+        },
+    )
+    randaugment: bool | None = field(
+        default=None,
+        metadata={"help": "BLIP's RandomAugment(2, 5) on training images; default: the recipe's (paper: on)"},
     )
     itm_first_token: str = field(
         default=DEFAULT_ITM_FIRST_TOKEN,
@@ -87,6 +126,7 @@ def objective_config(args: BlipConfigArgs, kind: str) -> BlipObjectiveConfig:
         momentum_decay=args.momentum_decay,
         queue_size=args.queue_size,
         distill_alpha=args.distill_alpha,
+        distill_alpha_ramp_steps=args.distill_alpha_ramp_steps,
     )
 
 
@@ -109,7 +149,7 @@ def build_model(
     objective = objective_config(args, kind)
     torch.manual_seed(train.seed)  # identical initial weights on every rank
     if args.init:
-        model, processor = checkpoint.load_blip(args.init, objective)
+        model, processor = checkpoint.load_blip(args.init, objective, args.image_size)
         if args.tokenizer:
             processor.tokenizer = AutoTokenizer.from_pretrained(args.tokenizer)
         return model, processor
@@ -130,6 +170,8 @@ def build_model(
 
 def blip_task(kind: str, args: BlipConfigArgs, train: TrainConfig) -> Task:
     """pretrain (ITC + ITM + LM), captioner (LM) or filter (ITC + ITM)."""
+    args = apply_recipe(args, kind, train.max_steps)
+    log.info("BLIP %s with the %s recipe", kind, args.recipe)
     model, processor = build_model(kind, args, train)
     # Recorded in config.json so that whoever scores with the exported model uses the same conventions.
     model.config.itm_first_token = args.itm_first_token
@@ -149,7 +191,15 @@ def blip_task(kind: str, args: BlipConfigArgs, train: TrainConfig) -> Task:
     return Task(
         name=f"blip-{kind}",
         model=model,
-        transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
-        collate=BlipCollator(processor.tokenizer, args.max_text_length, args.prompt, args.itm_first_token),
+        transform=ImageTransform(
+            processor.image_processor, Augmentation(train.crop_scale_min, train.hflip, args.randaugment)
+        ),
+        collate=BlipCollator(
+            processor.tokenizer,
+            args.max_text_length,
+            args.prompt,
+            args.itm_first_token,
+            special_ids(processor.tokenizer, model.config.text_config),
+        ),
         export=export,
     )

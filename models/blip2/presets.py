@@ -5,6 +5,7 @@ from __future__ import annotations
 from transformers import Blip2Config, OPTConfig
 
 # (vision hidden, layers, heads, image size, patch, Q-Former hidden, layers, heads)
+EVA_G_MLP_WIDTH = 6144
 _DIMS = {
     "tiny": (32, 2, 2, 32, 8, 32, 2, 2),
     "demo": (64, 2, 2, 64, 8, 64, 4, 4),
@@ -40,7 +41,8 @@ def blip2_config(
     v_hidden, v_layers, v_heads, image, patch, q_hidden, q_layers, q_heads = _DIMS[preset]
     vision = dict(
         hidden_size=v_hidden,
-        intermediate_size=4 * v_hidden,
+        # EVA ViT-g's MLP is 6144 wide (mlp_ratio 4.3637 in LAVIS's eva_vit.py), not 4 x 1408 = 5632.
+        intermediate_size=EVA_G_MLP_WIDTH if preset == "paper" else 4 * v_hidden,
         num_hidden_layers=v_layers,
         num_attention_heads=v_heads,
         image_size=image,

@@ -29,6 +29,8 @@ from models.lm.model import freeze
 class Stage1Objective:
     temperature: float = 0.07  # learned, clamped to [0.001, 0.5] (BLIP/BLIP-2)
     label_smoothing: float = 0.1  # ITG, as in BLIP-2's code
+    # ITC targets smoothed by 0.1 as LAVIS's blip2_qformer (`F.cross_entropy(..., label_smoothing=0.1)`).
+    itc_label_smoothing: float = 0.1
 
 
 class PredictionHead(nn.Module):
@@ -112,7 +114,7 @@ class Blip2Stage1(nn.Module):
         sim_i2t = self.similarity(self.qformer_states("itc", image_embeds, ids, mask))
         sim_t2i = sim_i2t.t()
         same_pair = batch["pair_ids"][:, None] == batch["pair_ids"][None, :]
-        targets = losses.positive_targets(same_pair)
+        targets = losses.smoothed(losses.positive_targets(same_pair), self.objective.itc_label_smoothing)
         out = {"itc": losses.itc_loss(sim_i2t, sim_t2i, targets, targets)}
 
         bs = ids.shape[0]

@@ -10,9 +10,59 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageEnhance, ImageOps
 
 from capfilt import images
+
+# BLIP's RandomAugment op list (`data/__init__.py`: N 2, M 5 of 10), written on Pillow. Magnitudes at level
+# M as in its `transform/randaugment.py`: enhance factor M/10 * 1.8 + 0.1 (1.0 at M 5: identity), shear M/10
+# * 0.3, translate M/10 * 10 px, rotate M/10 * 30 degrees, the sign drawn; uncovered area filled grey 128.
+RANDAUGMENT_OPS = (
+    "Identity", "AutoContrast", "Brightness", "Sharpness", "Equalize",
+    "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate",
+)  # fmt: skip
+_GREY = (128, 128, 128)
+
+
+def _affine(image: Image.Image, coefficients: tuple[float, ...]) -> Image.Image:
+    return image.transform(image.size, Image.Transform.AFFINE, coefficients, fillcolor=_GREY)
+
+
+def randaugment_op(image: Image.Image, name: str, magnitude: float, rng: random.Random) -> Image.Image:
+    """One RandAugment op at `magnitude` (0..10) on an RGB image."""
+    level, sign = magnitude / 10, (-1 if rng.random() < 0.5 else 1)
+    if name == "Identity":
+        return image
+    if name == "AutoContrast":
+        return ImageOps.autocontrast(image)
+    if name == "Equalize":
+        return ImageOps.equalize(image)
+    if name in ("Brightness", "Sharpness"):
+        enhancer = ImageEnhance.Brightness if name == "Brightness" else ImageEnhance.Sharpness
+        return enhancer(image).enhance(level * 1.8 + 0.1)
+    if name == "ShearX":
+        return _affine(image, (1, sign * level * 0.3, 0, 0, 1, 0))
+    if name == "ShearY":
+        return _affine(image, (1, 0, 0, sign * level * 0.3, 1, 0))
+    if name == "TranslateX":
+        return _affine(image, (1, 0, sign * level * 10, 0, 1, 0))
+    if name == "TranslateY":
+        return _affine(image, (1, 0, 0, 0, 1, sign * level * 10))
+    if name == "Rotate":
+        return image.rotate(sign * level * 30, fillcolor=_GREY)
+    raise ValueError(f"unknown RandAugment op {name!r}; choose from {', '.join(RANDAUGMENT_OPS)}")
+
+
+def randaugment(
+    image: Image.Image, rng: random.Random, num_ops: int = 2, magnitude: float = 5
+) -> Image.Image:
+    """BLIP's RandomAugment: `num_ops` ops drawn with replacement, each applied with probability 0.5."""
+    image = to_rgb(image)
+    for _ in range(num_ops):
+        name = rng.choice(RANDAUGMENT_OPS)
+        if rng.random() < 0.5:
+            image = randaugment_op(image, name, magnitude, rng)
+    return image
 
 
 @dataclass
@@ -26,12 +76,16 @@ class Augmentation:
 
     crop_scale_min: float = 1.0
     hflip: bool = False
+    # BLIP's RandomAugment(2, 5) after crop and flip (`randaugment`); off unless a recipe turns it on.
+    randaugment: bool = False
 
     def __call__(self, image: Image.Image, rng: random.Random) -> Image.Image:
         if self.crop_scale_min < 1.0:
             image = _random_resized_crop(image, rng, self.crop_scale_min)
         if self.hflip and rng.random() < 0.5:
             image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        if self.randaugment:
+            image = randaugment(image, rng)
         return image
 
 

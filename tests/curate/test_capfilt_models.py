@@ -16,7 +16,7 @@ from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings
 from capfilt.curate.engines.reference.filter import itm_probability
 from capfilt.curate.engines.registry import engine_names, load_captioner, load_filter
 from capfilt.curate.seeding import record_seed
-from tests.helpers.capfilt_tiny import save_tiny
+from tests.helpers.capfilt_tiny import save_hub_layout, save_tiny
 
 MAX_LENGTH = 14
 
@@ -72,7 +72,7 @@ def test_nucleus_captions_depend_on_the_seed_not_on_the_batch(tiny, images):
 
 def test_filter_scores_equal_the_transformers_retrieval_softmax(tiny, images):
     _, filter_dir = tiny
-    scorer = load_filter(FilterSettings(str(filter_dir)))
+    scorer = load_filter(FilterSettings(str(filter_dir), first_token="cls"))
     texts = [["a red square", "click here"], ["green"], ["blue circle on the left", "a", "two big dogs"]]
     ours = scorer.score(images[:3], texts)
 
@@ -107,8 +107,26 @@ def test_auto_first_token_follows_the_checkpoint_config(tiny, tmp_path):
     config = json.loads((copy / "config.json").read_text())
     (copy / "config.json").write_text(json.dumps({**config, "itm_first_token": "enc"}))
     assert load_filter(FilterSettings(str(copy))).first_token == "enc"
-    assert load_filter(FilterSettings(str(filter_dir))).first_token == "cls"
-    assert load_filter(FilterSettings(str(copy), first_token="cls")).first_token == "cls"
+    (copy / "config.json").write_text(json.dumps({**config, "itm_first_token": "cls"}))
+    assert load_filter(FilterSettings(str(copy))).first_token == "cls"
+    # No itm_first_token: a foreign checkpoint, scored with [ENC] as BLIP's code trained it.
+    assert load_filter(FilterSettings(str(filter_dir))).first_token == "enc"
+    assert load_filter(FilterSettings(str(copy), first_token="enc")).first_token == "enc"
+
+
+def test_enc_on_a_hub_layout_filter_is_the_id_after_dec(tmp_path, images):
+    """The hub's tokenizers hold no [ENC]; BLIP's id for it is bos_token_id + 1, and the two engines agree."""
+    hub = save_hub_layout("filter", tmp_path / "hub-filter", seed=4)
+    reference = load_filter(FilterSettings(str(hub)), engine="transformers")
+    fast = load_filter(FilterSettings(str(hub)), engine="fast")
+    dec = reference.model.config.text_config.bos_token_id
+    assert reference.first_token == fast.first_token == "enc"
+    assert reference.tokenize(["a red square"])["input_ids"][0, 0].item() == dec + 1
+    texts = [["a red square", "click here"], ["green circle"]]
+    enc_scores = sum(reference.score(images[:2], texts), [])
+    assert sum(fast.score(images[:2], texts), []) == pytest.approx(enc_scores, abs=1e-5)
+    cls_scores = sum(load_filter(FilterSettings(str(hub), first_token="cls")).score(images[:2], texts), [])
+    assert cls_scores != pytest.approx(enc_scores, abs=1e-4)
 
 
 def test_checkpoint_errors_name_the_path_and_the_problem(tiny, tmp_path, monkeypatch):

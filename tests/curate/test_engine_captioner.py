@@ -117,3 +117,30 @@ def test_the_flag_says_whether_generate_stopped_at_max_length_without_its_end_to
         ]
         expected.append(len(tokens) == max_length and int(tokens[-1]) != sep)
     assert flags == expected and any(flags) and not all(flags)
+
+
+def test_beam_search_equals_transformers_generate_in_both_engines(checkpoint, images):
+    """`--decoding beam` is BLIP's beam search (3 beams, repetition penalty 1.0, lengths 5-20 by default)."""
+    from capfilt.curate.config import CapfiltConfig
+
+    config = CapfiltConfig(captioner=checkpoint, decoding="beam", num_captions=2)
+    assert (config.min_length, config.max_length) == (5, 20)
+    settings = CaptionerSettings.from_config(config)
+    model = BlipForConditionalGeneration.from_pretrained(checkpoint, use_safetensors=True).eval()
+    processor = AutoProcessor.from_pretrained(checkpoint)
+    inputs = processor(images=images, text=["a picture of "] * IMAGES, return_tensors="pt")
+    expected_ids = model.generate(
+        **inputs, max_length=20, min_length=5, num_beams=3, do_sample=False, repetition_penalty=1.0
+    )
+    prompt_tokens = inputs["input_ids"].shape[1] - 1
+    expected = [
+        t.strip() for t in processor.batch_decode(expected_ids[:, prompt_tokens:], skip_special_tokens=True)
+    ]
+    greedy = TransformersCaptioner(
+        CaptionerSettings(checkpoint, decoding="greedy", min_length=5, max_length=20)
+    )
+    assert [c[0] for c in greedy.caption(images, seeds(IMAGES))] != expected  # beams found other captions
+    for engine in (TransformersCaptioner(settings), FastCaptioner(settings)):
+        captions = engine.caption(images, seeds(IMAGES))
+        assert [c[0] for c in captions] == expected
+        assert all(c[0] == c[1] for c in captions)  # one caption per image, as greedy

@@ -31,8 +31,12 @@ BLIP_TOKENS = ["[DEC]", "[ENC]"]
 IMAGE_SIZE = 32
 
 
-def tiny_config() -> BlipConfig:
-    vocab = SPECIALS + WORDS + BLIP_TOKENS
+def tiny_config(vocab: list[str] | None = None) -> BlipConfig:
+    """The tiny architecture; `vocab` without BLIP_TOKENS gives the hub's layout (below)."""
+    vocab = vocab or SPECIALS + WORDS + BLIP_TOKENS
+    # The hub's converted checkpoints keep [DEC]/[ENC] as ids after the tokenizer's words, not as tokens.
+    hub_layout = "[DEC]" not in vocab
+    vocab = vocab + BLIP_TOKENS if hub_layout else vocab
     text = {
         "vocab_size": len(vocab),
         "hidden_size": 32,
@@ -58,6 +62,29 @@ def tiny_config() -> BlipConfig:
         "initializer_range": 0.02,
     }
     return BlipConfig(text_config=text, vision_config=vision, image_text_hidden_size=16)
+
+
+def save_hub_layout(kind: str, directory: Path, seed: int) -> Path:
+    """A tiny checkpoint laid out as transformers' conversion writes Salesforce's (the hub's
+    blip-image-captioning-* and blip-itm-*-coco): a BERT tokenizer with BERT's five specials only (no [DEC],
+    no [ENC], no bos token), `text_config.bos_token_id` = [DEC] = the id after the vocabulary, vocab_size
+    two larger, and no `itm_first_token` or `caption_prompt` in config.json."""
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    vocab = SPECIALS + WORDS
+    model_class = BlipForConditionalGeneration if kind == "captioner" else BlipForImageTextRetrieval
+    model = model_class(tiny_config(vocab))
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.dim() > 1:
+                parameter.mul_(8.0)
+    model.save_pretrained(str(directory), safe_serialization=True)
+    vocab_file = directory / "vocab.txt"
+    vocab_file.write_text("\n".join(vocab) + "\n")
+    tokenizer = BertTokenizer(str(vocab_file), do_lower_case=True)
+    images = BlipImageProcessorPil(size={"height": IMAGE_SIZE, "width": IMAGE_SIZE})
+    BlipProcessor(images, tokenizer).save_pretrained(str(directory))
+    return directory
 
 
 def tiny_processor(directory: Path) -> BlipProcessor:

@@ -19,6 +19,7 @@ from capfilt.curate.engines.reference.captioner import (
     BLIP_SAMPLING_REPETITION_PENALTY,
     BLIP_SAMPLING_TOP_K,
     TransformersCaptioner,
+    beam_kwargs,
     per_image,
     ran_to_max_length,
 )
@@ -68,6 +69,8 @@ class FastCaptioner(TransformersCaptioner):
         """Ids as `generate` returns them (prompt included); row i * copies + j is sample j of image i."""
         s = self.settings
         eos = self.limits.eos_token_id
+        if s.decoding == "beam":
+            return self.beam_token_ids(image_embeds)
         if s.decoding == "nucleus":
             rows = generators([caption_seed(seed, j) for seed in seeds for j in range(copies)], self.device)
             choose = Nucleus(
@@ -83,3 +86,19 @@ class FastCaptioner(TransformersCaptioner):
             choose = Greedy(s.min_length, eos, self.device)
         image_kv = self.decoder.image_keys_values(image_embeds)
         return generate(self.decoder, image_kv, self.decoder_prompt, copies, choose, self.limits)
+
+    def beam_token_ids(self, image_embeds: torch.Tensor) -> torch.Tensor:
+        """BLIP's beam search: transformers' own beam search over this engine's image tokens, called as
+        `BlipForConditionalGeneration.generate` calls it, so the result is transformers' (beams reorder the
+        cache every step, which the engine's shared-K/V decoder does not implement)."""
+        text_config = self.model.config.text_config
+        prompt = self.decoder_prompt.unsqueeze(0).repeat(image_embeds.shape[0], 1)
+        image_mask = torch.ones(image_embeds.shape[:-1], dtype=torch.long, device=image_embeds.device)
+        return self.model.text_decoder.generate(
+            input_ids=prompt,
+            eos_token_id=text_config.sep_token_id,
+            pad_token_id=text_config.pad_token_id,
+            encoder_hidden_states=image_embeds,
+            encoder_attention_mask=image_mask,
+            **beam_kwargs(self.settings.max_length, self.settings.min_length),
+        )

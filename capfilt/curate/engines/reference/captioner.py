@@ -7,6 +7,8 @@ does:
 - max_length / min_length count the prompt's tokens, as in BLIP;
 - nucleus sampling uses BLIP's settings: top_p, top_k 50 (transformers' default at the time BLIP was
   written, which BLIP relied on) and repetition_penalty 1.1;
+- beam search is BLIP's other decoding: 3 beams, repetition_penalty 1.0, one caption per image (repeated
+  for `num_captions` > 1, as greedy is);
 - the prompt is stripped by token count, then decoded (BLIP strips it by characters after decoding).
 
 Each caption also says whether decoding stopped at max_length before the end token ([SEP]): such a caption
@@ -26,6 +28,20 @@ from capfilt.curate.seeding import PerRowSampler, caption_seed, generators
 # BLIP's nucleus-sampling call (models/blip.py, BLIP_Decoder.generate with sample=True).
 BLIP_SAMPLING_TOP_K = 50
 BLIP_SAMPLING_REPETITION_PENALTY = 1.1
+# BLIP's beam search (models/blip.py, BLIP_Decoder.generate with sample=False): 3 beams, no penalty.
+BLIP_NUM_BEAMS = 3
+BLIP_BEAM_REPETITION_PENALTY = 1.0
+
+
+def beam_kwargs(max_length: int, min_length: int) -> dict:
+    """`generate` keywords of BLIP's beam search; one sequence per image."""
+    return {
+        "max_length": max_length,
+        "min_length": min_length,
+        "num_beams": BLIP_NUM_BEAMS,
+        "do_sample": False,
+        "repetition_penalty": BLIP_BEAM_REPETITION_PENALTY,
+    }
 
 
 def ran_to_max_length(generated: torch.Tensor, length: int, max_length: int, eos_token_id: int) -> list[bool]:
@@ -74,6 +90,8 @@ class TransformersCaptioner(Captioner):
 
     def generate_kwargs(self, seeds: list[int]) -> dict:
         s = self.settings
+        if s.decoding == "beam":
+            return beam_kwargs(s.max_length, s.min_length)
         kwargs = {
             "max_length": s.max_length,
             "min_length": s.min_length,

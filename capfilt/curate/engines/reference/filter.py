@@ -4,11 +4,17 @@ every T_s against the image.
 Score = softmax(BlipForImageTextRetrieval(..., use_itm_head=True).itm_score)[:, 1], the match probability,
 with the processor's tokenisation (truncated to `max_tokens`, BLIP's ITM uses 35).
 
-transformers vs the original BLIP code: BLIP's ITM replaces the text's first token ([CLS]) with [ENC];
-transformers' retrieval model takes the processor's ids unchanged ([CLS] first), and Salesforce's converted
-checkpoints are documented and evaluated that way. We follow transformers (`first_token="cls"`) unless the
-checkpoint's config.json says otherwise (`itm_first_token`, written by models/ at export; read when
-`first_token="auto"`, the default); `first_token="enc"` reproduces BLIP's code (needs an [ENC] token).
+The first token of ITM inputs, [CLS] or [ENC], is the one the checkpoint was trained with (`first_token`):
+- `cls` / `enc` when given;
+- `auto` (the default): the checkpoint's config.json `itm_first_token` when it has one (this project's trainer
+  writes it); else `enc`, the convention of the code that trained every published BLIP ITM checkpoint
+  (salesforce/BLIP's `blip_retrieval.py`/`train_retrieval.py` and LAVIS's ITM put [ENC] first; transformers'
+  `BlipForImageTextRetrieval` has no ITM training loss, so a BLIP filter config without the field comes from
+  Salesforce's weights through transformers' conversion). transformers' retrieval API and BLIP's demo
+  notebook feed [CLS]; `cls` reproduces them.
+[ENC] is the tokenizer's literal token, else the id right after [DEC] (`text_config.bos_token_id + 1`, 30523
+for the published vocabulary): BLIP adds [DEC] then [ENC] to bert-base-uncased, and the hub's processors
+are plain BERT tokenizers holding neither.
 """
 
 from __future__ import annotations
@@ -20,6 +26,26 @@ from capfilt.curate import checkpoints
 from capfilt.curate.engines.interfaces import Filter, FilterSettings
 
 ENC_TOKEN = "[ENC]"
+# The convention of the code that trained a BLIP filter whose config does not say (see above).
+FOREIGN_ITM_FIRST_TOKEN = "enc"
+
+
+def resolve_first_token(requested: str, config) -> str:
+    """`cls` or `enc` for a filter: the flag's value, or for `auto` the checkpoint's own convention."""
+    if requested != "auto":
+        return requested
+    return getattr(config, "itm_first_token", None) or FOREIGN_ITM_FIRST_TOKEN
+
+
+def enc_token_id(tokenizer, text_config) -> int | None:
+    """[ENC]: the tokenizer's token, else the id after [DEC] when the model's vocabulary holds it."""
+    token_id = tokenizer.get_vocab().get(ENC_TOKEN)
+    if token_id is not None:
+        return int(token_id)
+    dec = getattr(text_config, "bos_token_id", None)
+    if dec is not None and dec + 1 < text_config.vocab_size:
+        return int(dec) + 1
+    return None
 
 
 def itm_probability(itm_score: torch.Tensor) -> torch.Tensor:
@@ -37,18 +63,16 @@ class TransformersFilter(Filter):
         )
         self.device = self.model.device
         self.dtype = self.model.dtype
-        self.first_token = settings.first_token
-        if self.first_token == "auto":
-            self.first_token = getattr(self.model.config, "itm_first_token", None) or "cls"
+        self.first_token = resolve_first_token(settings.first_token, self.model.config)
         self.enc_token_id = None
         if self.first_token == "enc":
-            vocab = self.processor.tokenizer.get_vocab()
-            if ENC_TOKEN not in vocab:
+            self.enc_token_id = enc_token_id(self.processor.tokenizer, self.model.config.text_config)
+            if self.enc_token_id is None:
                 raise checkpoints.CheckpointError(
-                    f"--itm_first_token enc needs an {ENC_TOKEN} token, which the tokenizer of "
-                    f"{settings.checkpoint} lacks"
+                    f"--itm_first_token enc needs an {ENC_TOKEN} id, which {settings.checkpoint} lacks (no "
+                    f"{ENC_TOKEN} token in its tokenizer, no id after bos_token_id in its text vocabulary); "
+                    "pass --itm_first_token cls"
                 )
-            self.enc_token_id = vocab[ENC_TOKEN]
 
     def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
         tokens = self.processor.tokenizer(
