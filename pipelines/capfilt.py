@@ -24,7 +24,7 @@ from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings, ScorerSettings
 from capfilt.curate.engines.registry import engine_names
 from capfilt.curate.rows import dropped_reject
-from capfilt.curate.scorer_specs import parse_scorers, scorer_ranges
+from capfilt.curate.scorer_specs import check_scorers, parse_scorers, portable_names, scorer_ranges
 from capfilt.curate.stats import summary_line
 from capfilt.world import corpus
 from pipelines import capfilt_steps as steps
@@ -85,11 +85,7 @@ def check_models(config: CapfiltConfig) -> None:
             ) from error
     if config.embeddings:
         embeddings.check_clip(config.embeddings)
-    for name, path in parse_scorers(config.scorer):
-        try:
-            checkpoints.check_available(path, "scorer")
-        except checkpoints.CheckpointError as error:
-            raise checkpoints.CheckpointError(f"--scorer {name}={path}: {error}") from error
+    check_scorers(config.scorer)
 
 
 def model_names(config: CapfiltConfig) -> dict[str, str]:
@@ -99,7 +95,7 @@ def model_names(config: CapfiltConfig) -> dict[str, str]:
     names = {kind: checkpoints.portable_name(getattr(config, kind)) for kind in ("captioner", "filter")}
     if config.embeddings:
         names["embeddings"] = checkpoints.portable_name(config.embeddings)
-    scorers = {name: checkpoints.portable_name(path) for name, path in parse_scorers(config.scorer)}
+    scorers = portable_names(config.scorer)
     return {**names, "scorers": scorers} if scorers else names
 
 

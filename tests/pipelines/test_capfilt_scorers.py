@@ -7,6 +7,7 @@ import pytest
 
 import schemas
 from pipelines import capfilt as job
+from tests.helpers.head_tiny import save_tiny_head
 from tests.helpers.scorer_tiny import save_tiny_scorer
 from tests.helpers.worlds import WEB_ONLY, build_world
 
@@ -19,9 +20,12 @@ def setup(tmp_path_factory, tiny_blip):
     world = build_world(root / "world", web=10, **WEB_ONLY)
     clip = save_tiny_scorer("clip", root / "clip", seed=4)
     siglip = save_tiny_scorer("siglip", root / "siglip", seed=5)
+    head, _ = save_tiny_head(
+        root / "laion.safetensors", "mlp", 16, seed=6, metadata={"score_range": "-50,50"}
+    )
     flags = ["--input", str(world / "web" / "*.parquet"), *FAST, "--batch_size", "4"]
     flags += ["--captioner", tiny_blip["captioner"], "--filter", tiny_blip["filter"]]
-    return root, flags + ["--scorer", f"clip={clip},siglip={siglip}"]
+    return root, flags + ["--scorer", f"clip={clip},siglip={siglip},laion_aesthetic=head:{head}@clip"]
 
 
 def rows(output):
@@ -44,10 +48,13 @@ def test_every_score_is_stored_by_scorer_and_the_global_top_fraction_holds(setup
         texts += [(s["score"], s["scores"], s["kept"]) for s in row["synthetic"]]
         for itm, by_scorer, kept in texts:
             names = [s["scorer"] for s in by_scorer]
-            assert names == ["itm", "clip", "siglip"]
+            assert names == ["itm", "clip", "siglip", "laion_aesthetic"]
             assert by_scorer[0]["score"] == pytest.approx(itm)  # ITM stays where it was, and by name
-            assert all(-1 <= s["score"] <= 1 for s in by_scorer)
+            assert all(-1 <= s["score"] <= 1 for s in by_scorer[:3])
             clip.append((by_scorer[1]["score"], kept))
+        # A head scores the image: every text of it gets the same score
+        heads = {s["scores"][3]["score"] for s in row["synthetic"]} | {row["web_scores"][3]["score"]}
+        assert len(heads) == 1
     # 30% of the corpus' 30 texts by CLIP, a global cutoff: exactly the 9 best (no ties in random scores)
     best = sorted(clip, key=lambda pair: -pair[0])
     assert [kept for _, kept in best] == [True] * 9 + [False] * 21
@@ -58,10 +65,11 @@ def test_every_score_is_stored_by_scorer_and_the_global_top_fraction_holds(setup
 def test_a_stacked_policy_and_its_warnings(setup, capsys):
     root, flags = setup
     output = str(root / "stacked")
-    job.run([*flags, "--output", output, "--policy", "web: itm>=0.5 & siglip>0; fallback: top1(clip)",
-             "--allow_empty_output"])  # fmt: skip
+    rule = "web: itm>=0.5 & siglip>0 & laion_aesthetic>-1; fallback: top1(clip)"
+    job.run([*flags, "--output", output, "--policy", rule, "--allow_empty_output"])
     for row in rows(output):
         web_kept = row["web_score"] >= 0.5 and row["web_scores"][2]["score"] > 0
+        web_kept = web_kept and row["web_scores"][3]["score"] > -1
         assert row["web_kept"] == web_kept
         clips = [s["scores"][1]["score"] for s in row["synthetic"]]
         expected = [not web_kept and c == max(clips) for c in clips]
