@@ -1,9 +1,11 @@
 """Heads on a CLIP image embedding (LAION aesthetic layouts), on the tiny CLIP scorer."""
 
+from pathlib import Path
+
 import pytest
 import torch
 from PIL import Image
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 
 from capfilt.curate import checkpoints, heads, scorer_specs
 from capfilt.curate.engines.interfaces import ScorerSettings
@@ -11,6 +13,7 @@ from capfilt.curate.engines.registry import load_scorers
 from tests.helpers.head_tiny import save_tiny_head
 from tests.helpers.scorer_tiny import save_tiny_scorer
 
+REAL = Path(__file__).resolve().parents[1] / "data" / "real" / "heads"
 IMAGES = [Image.new("RGB", (40, 30), "red"), Image.new("RGB", (20, 50), "blue"), Image.new("RGB", (9, 9))]
 TEXTS = [["a red square", "a star", "a blue circle"], ["a blue circle"], []]
 CLIP_WIDTH = 16  # projection_dim of tests/helpers/scorer_tiny.py
@@ -102,3 +105,16 @@ def test_heads_that_do_not_fit_are_refused_in_one_line(tmp_path, clip):
         scorer_specs.parse_scorers((f"clip={clip}", f"a=head:{wide}@siglip"))
     with pytest.raises(heads.HeadError, match=r"^--scorer a=head:.*: head file not found"):
         scorer_specs.scorer_ranges((f"clip={clip}", f"a=head:{tmp_path / 'gone.safetensors'}@clip"))
+
+
+def test_laions_published_linear_head_scores_a_768_wide_clip(tmp_path):
+    real = str(REAL / "sa_0_4_vit_l_14_linear.safetensors")
+    info = heads.describe(real)
+    assert (info.layout, info.widths, info.score_range) == ("linear", (768, 1), (0.0, 10.0))
+    wide_clip = str(save_tiny_scorer("clip", tmp_path / "clip768", seed=1, projection_dim=768))
+    entries = (f"clip={wide_clip}", f"aesthetic=head:{real}@clip")
+    scorer_specs.check_scorers(entries)
+    cosine, head = load_scorers([ScorerSettings(n, v) for n, v in scorer_specs.parse_scorers(entries)])
+    weights = load_file(real)
+    expected = reference(weights, "linear", cosine.image_embeddings(IMAGES)).clamp(0, 10)
+    assert head.image_scores(IMAGES) == pytest.approx(expected.tolist(), abs=1e-5)
