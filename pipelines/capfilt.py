@@ -19,7 +19,7 @@ from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
 
 import schemas
 from capfilt import readers
-from capfilt.curate import checkpoints, embeddings, policy
+from capfilt.curate import checkpoints, embeddings, policy, scorer_stats
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings, ScorerSettings
 from capfilt.curate.engines.registry import engine_names
@@ -262,7 +262,9 @@ def build(
         curated[steps.DROPPED] | "DroppedEvents" >> beam.Map(steps.scored_event, False),
         rejects | "RejectEvents" >> beam.Map(steps.reject_event),
     ) | "Events" >> beam.Flatten()
-    summary = events | "Stats" >> beam.CombineGlobally(steps.StatsFn(labels))
+    thresholds = scorer_stats.thresholds_of(config.run_policy().rules)
+    stats_fn = steps.StatsFn(labels, scorer_ranges(config.scorer), thresholds)
+    summary = events | "Stats" >> beam.CombineGlobally(stats_fn)
     # Up to report_samples of each (kept, dropped): the report shows half of each, or fills up from the other.
     per_category = config.report_samples
     samples = (

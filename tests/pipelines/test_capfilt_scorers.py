@@ -1,6 +1,7 @@
 """`python -m pipelines.capfilt` with CLIP and SigLIP scorers and a stacked policy, tiny local checkpoints."""
 
 import glob
+import json
 import os
 
 import pytest
@@ -59,6 +60,19 @@ def test_every_score_is_stored_by_scorer_and_the_global_top_fraction_holds(setup
     best = sorted(clip, key=lambda pair: -pair[0])
     assert [kept for _, kept in best] == [True] * 9 + [False] * 21
     assert {row["policy"] for row in every} == {"top30%(clip)"}
+    # stats.json: each scorer's histogram over its stated range, every pair's agreement; the report shows them
+    stats = json.loads((root / "top" / "stats.json").read_text())
+    assert list(stats["scorers"]) == ["itm", "clip", "siglip", "laion_aesthetic"]
+    assert stats["scorers"]["laion_aesthetic"]["histogram"]["range"] == [-50.0, 50.0]
+    assert all(entry["scored"] == 30 for entry in stats["scorers"].values())
+    assert len(stats["scorer_agreement"]) == 6 and all(
+        p["sampled_texts"] == 30 for p in stats["scorer_agreement"]
+    )
+    assert stats["scorer_agreement"][0]["disagreements"]
+    page = (root / "top" / "report.html").read_text()
+    assert (
+        "<h2>Scorers</h2>" in page and "laion_aesthetic vs" not in page and "clip vs laion_aesthetic" in page
+    )
     assert "keeps every text" not in capsys.readouterr().err
 
 
