@@ -18,13 +18,13 @@ from apache_beam.options.pipeline_options import StandardOptions
 
 import schemas
 from capfilt import readers
-from capfilt.curate import checkpoints, embeddings, policy
+from capfilt.curate import checkpoints, embeddings, policy, scorer_stats
 from capfilt.curate.config import DEFAULT_CAPTIONER, DEFAULT_FILTER, HELP_GROUPS, CapfiltConfig
 from capfilt.curate.engines.interfaces import CaptionerSettings, FilterSettings, ScorerSettings
 from capfilt.curate.engines.registry import engine_names
 from capfilt.curate.policy_grammar import NAMED_POLICY_HINTS
 from capfilt.curate.rows import dropped_reject
-from capfilt.curate.scorer_specs import parse_scorers, scorer_ranges
+from capfilt.curate.scorer_specs import check_scorers, parse_scorers, portable_names, scorer_ranges
 from capfilt.curate.stats import summary_line
 from capfilt.world import corpus
 from pipelines import capfilt_steps as steps
@@ -83,11 +83,7 @@ def check_models(config: CapfiltConfig) -> None:
             ) from error
     if config.embeddings:
         embeddings.check_clip(config.embeddings)
-    for name, path in parse_scorers(config.scorer):
-        try:
-            checkpoints.check_available(path, "scorer")
-        except checkpoints.CheckpointError as error:
-            raise checkpoints.CheckpointError(f"--scorer {name}={path}: {error}") from error
+    check_scorers(config.scorer)
 
 
 def model_names(config: CapfiltConfig) -> dict[str, str]:
@@ -101,7 +97,7 @@ def model_names(config: CapfiltConfig) -> dict[str, str]:
         names["captioners"] = captioners  # synthetic[].captioner holds one of these
     if config.embeddings:
         names["embeddings"] = checkpoints.portable_name(config.embeddings)
-    scorers = {name: checkpoints.portable_name(path) for name, path in parse_scorers(config.scorer)}
+    scorers = portable_names(config.scorer)
     return {**names, "scorers": scorers} if scorers else names
 
 
@@ -277,7 +273,9 @@ def build(
         curated[steps.DROPPED] | "DroppedEvents" >> beam.Map(steps.scored_event, False),
         rejects | "RejectEvents" >> beam.Map(steps.reject_event),
     ) | "Events" >> beam.Flatten()
-    summary = events | "Stats" >> beam.CombineGlobally(steps.StatsFn(labels))
+    thresholds = scorer_stats.thresholds_of(config.run_policy().rules)
+    stats_fn = steps.StatsFn(labels, scorer_ranges(config.scorer), thresholds)
+    summary = events | "Stats" >> beam.CombineGlobally(stats_fn)
     # Up to report_samples of each (kept, dropped): the report shows half of each, or fills up from the other.
     per_category = config.report_samples
     samples = (

@@ -21,7 +21,7 @@ from capfilt.curate.engines.interfaces import (
     Scorer,
     ScorerSettings,
 )
-from capfilt.curate.engines.registry import load_captioner, load_filter, load_scorer
+from capfilt.curate.engines.registry import load_captioner, load_filter, load_scorers
 from capfilt.curate.prepare import Item
 from capfilt.curate.seeding import captioner_seed
 
@@ -131,7 +131,7 @@ class ScorersHandler(_CapfiltHandler):
 
     def load_model(self) -> LoadedScorers:
         self._set_threads()
-        return LoadedScorers(load_scorer(settings) for settings in self.settings)
+        return LoadedScorers(load_scorers(self.settings))
 
     def run_inference(
         self, batch: Sequence[Item], model: list[Scorer], inference_args: dict[str, Any] | None = None

@@ -16,6 +16,7 @@ from capfilt.curate import report, report_summary
 from capfilt.curate.cutoffs import Histograms
 from capfilt.curate.prepare import Item, prepare
 from capfilt.curate.rows import Curator
+from capfilt.curate.scorer_stats import ScorerStats
 from capfilt.curate.stats import RejectEvent, ScoredEvent, Stats, StatsEvent
 from capfilt.readers import read_file
 from capfilt.world.corpus import web_labels
@@ -158,10 +159,19 @@ def scored_event(row: dict, image_kept: bool) -> ScoredEvent:
         KEY: row[KEY],
         WEB_SCORE: row[WEB_SCORE],
         WEB_KEPT: row[WEB_KEPT],
+        # Every scorer's scores and the texts, for the per-scorer histograms and agreement samples.
+        "web_caption": row.get("web_caption"),
+        "web_scores": row.get("web_scores"),
         "synthetic": [
-            {"score": s["score"], "kept": s["kept"], "hit_max_length": s["hit_max_length"]}
+            {
+                "score": s["score"],
+                "kept": s["kept"],
+                "hit_max_length": s["hit_max_length"],
+                "text": s.get("text"),
+                "scores": s.get("scores"),
+            }
             for s in row[SYNTHETIC]
-        ],
+        ],  # fmt: skip
         CAPTIONS: row[CAPTIONS],
     }
     return ScoredEvent(light, image_kept)
@@ -174,17 +184,22 @@ def reject_event(reject: Reject) -> RejectEvent:
 class StatsFn(beam.CombineFn):
     """capfilt.curate.stats.Stats as a CombineFn; joins the ground-truth label of each web text when given."""
 
-    def __init__(self, labels_path: str | None):
+    def __init__(self, labels_path: str | None, ranges: dict | None = None, thresholds: dict | None = None):
         self.labels_path = labels_path
         self._labels = None
+        # Scorer ranges and policy thresholds: per-scorer histograms and agreement (scorer_stats).
+        self.ranges, self.thresholds = ranges, thresholds or {}
 
     def labels(self) -> dict[str, str]:
         if self._labels is None:
             self._labels = web_labels(self.labels_path) if self.labels_path else {}
         return self._labels
 
+    def _new(self) -> Stats:
+        return Stats(scorers=ScorerStats(self.ranges, self.thresholds) if self.ranges else None)
+
     def create_accumulator(self):
-        return Stats()
+        return self._new()
 
     def add_input(self, stats: Stats, event: StatsEvent):
         label = None
@@ -194,7 +209,7 @@ class StatsFn(beam.CombineFn):
         return stats
 
     def merge_accumulators(self, accumulators):
-        merged = Stats()
+        merged = self._new()
         for stats in accumulators:
             merged.merge(stats)
         return merged

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from capfilt.curate import report_summary
+from capfilt.curate import report_scorers, report_summary
 from capfilt.curate.rows import dropped_reject
 from capfilt.report_page import CSS, thumbnail_data_uri
 
@@ -208,6 +208,7 @@ against the image (ITM match probability, 0 to 1) and the policy keeps or drops 
 <span style="background:{SYNTHETIC_COLOUR}"></span>T<sub>s</sub>
 ({synthetic["scored"]}, mean {synthetic["mean_score"] or 0:.3f})
 </div>{histogram}</div>
+{report_scorers.section(summary)}
 <h2>Rejects</h2><div class="panel">{rejects}</div>
 {quality_html}
 {galleries}

@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from capfilt.curate.scorer_stats import ScorerStats
+
 BINS = 20
 
 
@@ -86,6 +88,8 @@ class Stats:
     # many of those the policy kept.
     hit_max_length: int = 0
     hit_max_length_kept: int = 0
+    # Every scorer's histogram and their agreement (stats.json `scorers`, `scorer_agreement`), when given.
+    scorers: ScorerStats | None = None
 
     def add_scored(self, row: dict, image_kept: bool, web_label: str | None = None) -> None:
         """One image that went through the models (kept or dropped) as its `curated` row."""
@@ -103,6 +107,8 @@ class Stats:
                 self.hit_max_length_kept += int(caption["kept"])
         if web_label is not None:
             self.verdicts[(web_label, row["web_kept"])] += 1
+        if self.scorers is not None:
+            self.scorers.add_row(row)
 
     def add_reject(self, stage: str, reason: str) -> None:
         """A record refused before the models (read, decode, text) or by them (model errors)."""
@@ -126,6 +132,8 @@ class Stats:
         self.verdicts.update(other.verdicts)
         self.hit_max_length += other.hit_max_length
         self.hit_max_length_kept += other.hit_max_length_kept
+        if other.scorers is not None:
+            self.scorers = other.scorers if self.scorers is None else self.scorers.merge(other.scorers)
         return self
 
     @property
@@ -181,6 +189,7 @@ class Stats:
             "texts_per_kept_image": _ratio(self.kept_texts, self.curated),
             "rescued_by_captioner": self.rescued_by_captioner,
             "quality": self.quality(),
+            **(self.scorers.summary() if self.scorers is not None else {}),
         }
 
 

@@ -23,7 +23,7 @@ TEXT = {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num
 VISION = {**TEXT, "image_size": IMAGE_SIZE, "patch_size": 8}
 
 
-def save_tiny_scorer(family: str, directory: Path, seed: int = 0) -> Path:
+def save_tiny_scorer(family: str, directory: Path, seed: int = 0, projection_dim: int = 16) -> Path:
     """A random tiny `clip` (CLIPModel) or `siglip` (SiglipModel) checkpoint in `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     vocab_file = directory / "vocab.txt"
@@ -33,7 +33,7 @@ def save_tiny_scorer(family: str, directory: Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     if family == "clip":
         text = {**TEXT, **ids, "max_position_embeddings": 16}
-        model = CLIPModel(CLIPConfig(text_config=text, vision_config=VISION, projection_dim=16))
+        model = CLIPModel(CLIPConfig(text_config=text, vision_config=VISION, projection_dim=projection_dim))
         images = CLIPImageProcessorPil(size={"shortest_edge": IMAGE_SIZE}, crop_size=IMAGE_SIZE)
     else:
         text = {**TEXT, **ids, "max_position_embeddings": 16}

@@ -8,7 +8,7 @@ This module imports the engines; no engine imports it.
 
 from __future__ import annotations
 
-from capfilt.curate import checkpoints
+from capfilt.curate import checkpoints, heads
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.filter import FastFilter
 from capfilt.curate.engines.interfaces import (
@@ -23,6 +23,7 @@ from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.engines.reference.cosine_scorer import CosineScorer
 from capfilt.curate.engines.reference.filter import TransformersFilter
 from capfilt.curate.engines.reference.generate_captioner import GenerateCaptioner
+from capfilt.curate.engines.reference.head_scorer import HeadScorer
 
 DEFAULT_ENGINE = "fast"
 CAPTIONERS: dict[str, type[Captioner]] = {"fast": FastCaptioner, "transformers": TransformersCaptioner}
@@ -56,3 +57,22 @@ def load_filter(settings: FilterSettings, engine: str = DEFAULT_ENGINE) -> Filte
 def load_scorer(settings: ScorerSettings) -> Scorer:
     """A `--scorer` model: CLIP and SigLIP cosines have one implementation, the same for every engine."""
     return CosineScorer(settings)
+
+
+def load_scorers(settings: list[ScorerSettings]) -> list[Scorer]:
+    """Every `--scorer`, in flag order: the models first, then the heads (`head:FILE@BASE`), each on the
+    image embedding of the model scorer named BASE (computed once per batch for all its heads)."""
+    models = {s.name: load_scorer(s) for s in settings if heads.parse_head(s.checkpoint) is None}
+    loaded = {}
+    for each in settings:
+        spec = heads.parse_head(each.checkpoint)
+        if spec is None:
+            loaded[each.name] = models[each.name]
+        elif spec.base not in models:
+            raise heads.HeadError(
+                f"--scorer {each.name}: head {spec.path} reads the embedding of {spec.base}, which is not a "
+                f"CLIP/SigLIP --scorer of this run ({', '.join(models) or 'none is given'})"
+            )
+        else:
+            loaded[each.name] = HeadScorer(each, models[spec.base])
+    return [loaded[each.name] for each in settings]

@@ -31,6 +31,28 @@ class CosineScorer(Scorer):
         )
         self.family = self.model.config.model_type
         self.max_tokens = self.model.config.text_config.max_position_embeddings
+        self._last_images: list[Image.Image] = []
+        self._last_embeddings: torch.Tensor | None = None
+
+    @property
+    def embedding_dim(self) -> int:
+        config = self.model.config
+        return config.projection_dim if self.family == "clip" else config.vision_config.hidden_size
+
+    @torch.inference_mode()
+    def image_embeddings(self, images: list[Image.Image]) -> torch.Tensor:
+        """The L2-normalised image embeddings (float32), computed once per batch: the heads reading this
+        scorer's embedding get the same tensor (the batch is held, so identity means the same images)."""
+        same = len(images) == len(self._last_images) and all(
+            a is b for a, b in zip(images, self._last_images, strict=True)
+        )
+        if not same or self._last_embeddings is None:
+            pixels = self.processor.image_processor(images=images, return_tensors="pt").pixel_values
+            pixels = pixels.to(self.model.device, self.model.dtype)
+            embeddings = _features(self.model.get_image_features(pixel_values=pixels)).float()
+            self._last_images = list(images)
+            self._last_embeddings = torch.nn.functional.normalize(embeddings, dim=-1)
+        return self._last_embeddings
 
     def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
         padding = "max_length" if self.family == "siglip" else "longest"
@@ -47,11 +69,8 @@ class CosineScorer(Scorer):
         flat = [text for image_texts in texts for text in image_texts]
         if not flat:
             return [[] for _ in images]
-        pixels = self.processor.image_processor(images=images, return_tensors="pt").pixel_values
-        pixels = pixels.to(self.model.device, self.model.dtype)
-        image_embeddings = _features(self.model.get_image_features(pixel_values=pixels)).float()
+        image_embeddings = self.image_embeddings(images)
         text_embeddings = _features(self.model.get_text_features(**self.tokenize(flat))).float()
-        image_embeddings = torch.nn.functional.normalize(image_embeddings, dim=-1)
         text_embeddings = torch.nn.functional.normalize(text_embeddings, dim=-1)
         image_index = torch.tensor([i for i, image_texts in enumerate(texts) for _ in image_texts])
         cosines = (image_embeddings[image_index] * text_embeddings).sum(-1).clamp(-1.0, 1.0).tolist()
