@@ -1,9 +1,7 @@
 """The BLIP command lines end to end on tiny data: pretrain, fine-tune, exact resume, 2-process DDP."""
 
 import os
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from transformers import BlipForConditionalGeneration, BlipForImageTextRetrieval
 
 from models import finetune, pretrain
 from tests.helpers.blip_data import write_pairs
+from tests.helpers.torchrun import torchrun
 
 TINY = ["--preset", "tiny", "--vocab_size", "100", "--batch_size", "4", "--warmup_steps", "1", "--lr", "1e-3"]
 
@@ -80,25 +79,10 @@ def test_resume_after_a_stop_reproduces_the_uninterrupted_run(data, tmp_path):
     assert logs[0] == logs[1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_two_process_ddp_run_completes_and_ranks_see_disjoint_data(data, tmp_path):
     output = tmp_path / "ddp"
     command = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--nnodes=1",
-        "--nproc_per_node=2",
-        "--master_addr=127.0.0.1",
-        f"--master_port={free_port()}",
-        "-m",
-        "models.pretrain",
-        "blip",
+        *torchrun("models.pretrain", "blip"),
         *TINY,
         "--data",
         data,

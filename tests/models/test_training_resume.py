@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from models import pretrain
 from tests.helpers.blip_data import write_pairs
+from tests.helpers.torchrun import torchrun
 
 TINY = ["--preset", "tiny", "--vocab_size", "100", "--warmup_steps", "1", "--num_workers", "0"]
 CLIP_TINY = ["--preset", "tiny", "--vocab_size", "100", "--warmup_steps", "1", "--num_workers", "0"]
@@ -126,27 +126,12 @@ def test_the_combined_loop_refuses_too(data, tmp_path, capsys):
     assert longer["finished"] and longer["steps"] == 4
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("model", ["blip", "clip"])
 def test_torchrun_prints_one_summary_with_the_mean_of_the_ranks_losses(data, tmp_path, model):
     output = tmp_path / model
     command = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--nnodes=1",
-        "--nproc_per_node=2",
-        "--master_addr=127.0.0.1",
-        f"--master_port={free_port()}",
-        "-m",
-        "models.pretrain",
-        model,
+        *torchrun("models.pretrain", model),
         *(TINY if model == "blip" else CLIP_TINY),
         "--data",
         data["a"],
