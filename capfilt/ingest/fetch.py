@@ -128,17 +128,15 @@ def _per_call(timeout) -> float | None:
     return timeout if isinstance(timeout, (int, float)) else None
 
 
-class _GuardedHTTPConnection(http.client.HTTPConnection):
+class _Guarded:
+    """What both connection classes add: the address policy for connect, the deadline for every send and
+    for the response's reads."""
+
     def __init__(self, *args, policy: AddressPolicy, deadline: Deadline, **kwargs):
         super().__init__(*args, **kwargs)
         self._policy = policy
         self._deadline = deadline
         self.response_class = deadline_response_class(deadline, _per_call(self.timeout))
-
-    def connect(self):
-        self.sock = _connect(
-            self._policy, self.host, self.port, self._deadline, _per_call(self.timeout), self.source_address
-        )
 
     def send(self, data):
         if self.sock is not None:
@@ -146,13 +144,14 @@ class _GuardedHTTPConnection(http.client.HTTPConnection):
         super().send(data)
 
 
-class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, policy: AddressPolicy, deadline: Deadline, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._policy = policy
-        self._deadline = deadline
-        self.response_class = deadline_response_class(deadline, _per_call(self.timeout))
+class _GuardedHTTPConnection(_Guarded, http.client.HTTPConnection):
+    def connect(self):
+        self.sock = _connect(
+            self._policy, self.host, self.port, self._deadline, _per_call(self.timeout), self.source_address
+        )
 
+
+class _GuardedHTTPSConnection(_Guarded, http.client.HTTPSConnection):
     def connect(self):
         per_call = _per_call(self.timeout)
         sock = _connect(self._policy, self.host, self.port, self._deadline, per_call, self.source_address)
@@ -163,11 +162,6 @@ class _GuardedHTTPSConnection(http.client.HTTPSConnection):
         except BaseException:
             sock.close()
             raise
-
-    def send(self, data):
-        if self.sock is not None:
-            self.sock.settimeout(self._deadline.timeout(_per_call(self.timeout)))
-        super().send(data)
 
 
 def _deadline_of(request) -> Deadline:
