@@ -1,6 +1,6 @@
 """The VisDial v1.0 JSON reader: rounds resolved from the shared question/answer lists, images from a folder
 or from pairs Parquet by their numeric id, the test split's partial last round, and one reject per bad
-dialog. The JSON is written here in VisDial v1.0's layout (no real VisDial file is committed yet)."""
+dialog. The JSON is written here in VisDial v1.0's layout; test_visdial_real.py reads a real sample."""
 
 from __future__ import annotations
 
