@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from transformers import BlipImageProcessor
@@ -19,6 +16,7 @@ from capfilt.readers.visdial import read_visdial
 from models import evaluate
 from models.blip.visdial_task import ParquetVisDial
 from models.training.transforms import ImageTransform
+from tests.helpers.cli_process import cli
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "tests" / "data" / "real" / "visdial"
@@ -79,15 +77,7 @@ def test_the_real_sample_through_the_function():
 
 def test_the_real_sample_through_the_command_line(tmp_path):
     out = tmp_path / "vd"
-    done = subprocess.run(
-        [sys.executable, "-m", "capfilt.readers.visdial", "--json", str(JSON), "--images", str(IMAGES)]
-        + ["--output", str(out)],
-        cwd=REPO,
-        env=dict(os.environ, HF_HUB_OFFLINE="1"),
-        capture_output=True,
-        text=True,
-        timeout=120,  # an upper bound on a busy machine: the run takes a few seconds
-    )
+    done = cli("capfilt.readers.visdial", "--json", str(JSON), "--images", str(IMAGES), "--output", str(out))
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary == {"dialogs": 2, "rejects": 2, "output": str(out)}
