@@ -34,6 +34,11 @@ class VqaArgs:
     """The VQA model's flags (`models.finetune vqa`)."""
 
     init: str = option("", "BLIP checkpoint (directory or hub id) to start from: pretrained or VQA")
+    init_decoder: str = option(
+        "",
+        "BLIP checkpoint whose text decoder starts the answer decoder (a captioner, when --init is a filter "
+        "without one); default: --init's, else fresh",
+    )
     tokenizer: str = option("", "tokenizer dir or hub id; default: init's")
     max_question_length: int = option(35, "question tokens, [CLS] and [SEP] included (BLIP: 35)")
     max_answer_length: int = option(MAX_ANSWER_TOKENS, "answer tokens, [DEC] and [SEP] included")
@@ -49,17 +54,36 @@ class VqaArgs:
     )
 
 
-def load_vqa(source: str, label_smoothing: float = 0.1) -> tuple[BlipVqaModel, BlipProcessor]:
-    """A BlipVqaModel from any transformers BLIP checkpoint (pretrained, BlipForQuestionAnswering, ...);
-    parts it lacks start fresh and are named in a warning (a captioner has no text encoder)."""
-    directory = checkpoint.resolve(source)
-    model = BlipVqaModel(BlipConfig.from_pretrained(directory), label_smoothing)
+def _weights_for(model: BlipVqaModel, source: str, prefix: str = "") -> dict:
+    """The weights of `source` the model has (names starting with `prefix`), shapes checked."""
     wanted = model.state_dict()
-    state = {k: v for k, v in read_state_dict(directory).items() if k in wanted}
+    state = {
+        k: v.float()
+        for k, v in read_state_dict(checkpoint.resolve(source)).items()
+        if k in wanted and k.startswith(prefix)
+    }
     mismatched = [k for k, v in state.items() if v.shape != wanted[k].shape]
     if mismatched:
         raise ValueError(f"{source}: weights with unexpected shapes for this config: {mismatched[:5]}")
-    missing = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False).missing_keys
+    return state
+
+
+def load_vqa(
+    source: str, label_smoothing: float = 0.1, decoder_source: str = ""
+) -> tuple[BlipVqaModel, BlipProcessor]:
+    """A BlipVqaModel from any transformers BLIP checkpoint (pretrained, BlipForQuestionAnswering, ...);
+    parts it lacks start fresh and are named in a warning (a captioner has no text encoder).
+    `decoder_source` (a captioner) gives the answer decoder instead: BLIP starts it from its pretrained
+    decoder, and a fresh one learns to read the question states far more slowly (docs/downstream.md)."""
+    directory = checkpoint.resolve(source)
+    model = BlipVqaModel(BlipConfig.from_pretrained(directory), label_smoothing)
+    state = _weights_for(model, source)
+    if decoder_source:
+        decoder = _weights_for(model, decoder_source, "text_decoder.")
+        if not decoder:
+            raise ValueError(f"{decoder_source}: no text decoder weights (--init_decoder takes a captioner)")
+        state = {**{k: v for k, v in state.items() if not k.startswith("text_decoder.")}, **decoder}
+    missing = model.load_state_dict(state, strict=False).missing_keys
     missing = [k for k in missing if not k.startswith("text_decoder.cls.predictions.decoder.")]  # tied
     if missing:
         parts = sorted({".".join(k.split(".")[:2]) for k in missing})
@@ -85,7 +109,7 @@ def vqa_task(args: VqaArgs, train: TrainConfig) -> Task:
         raise ValueError("--init is required: the BLIP checkpoint to fine-tune for VQA")
     files = expand(train.data)
     torch.manual_seed(train.seed)  # parts the checkpoint lacks start identically on every rank
-    model, processor = load_vqa(args.init, args.label_smoothing)
+    model, processor = load_vqa(args.init, args.label_smoothing, args.init_decoder)
     if args.tokenizer:
         processor.tokenizer = AutoTokenizer.from_pretrained(args.tokenizer)
     # Recorded in config.json so that whoever asks the exported model uses the same question convention.

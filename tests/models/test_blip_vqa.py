@@ -2,6 +2,7 @@
 generation and the export loading in transformers' BlipForQuestionAnswering."""
 
 import logging
+from pathlib import Path
 
 import pytest
 import torch
@@ -143,3 +144,40 @@ def test_a_config_whose_widths_differ_is_refused():
         check_config(BlipConfig(**{k: config[k] for k in ("text_config", "vision_config")}))
     with pytest.raises(ValueError, match="equal vision width"):
         BlipVqaModel(BlipConfig(**{k: config[k] for k in ("text_config", "vision_config")}))
+
+
+def test_the_answer_reads_the_image(pretrained):
+    """Only the image changes: the answer log-likelihoods change, and the loss reaches the vision encoder
+    through both cross-attentions (encoder -> image, decoder -> question states)."""
+    model, processor = load_vqa(str(pretrained), label_smoothing=0.0)
+    batch = VqaCollator(processor.tokenizer)(samples())
+    batch.pop("keys")
+    ids, mask = tokenize_answers(processor.tokenizer, CANDIDATES, 10)
+
+    def scores(pixel_values):
+        states = model.question_states(pixel_values, batch["question_ids"][:1], batch["question_mask"][:1])
+        repeat = len(CANDIDATES)
+        return model.score_answers(
+            states.expand(repeat, -1, -1), batch["question_mask"][:1].expand(repeat, -1), ids, mask
+        )
+
+    own, other = scores(batch["pixel_values"][:1]), scores(batch["pixel_values"][1:2])
+    assert (own - other).abs().max() > 1e-3
+    model(batch)["loss"].backward()
+    assert model.vision_model.embeddings.patch_embedding.weight.grad.abs().sum() > 0
+    assert model.text_decoder.bert.encoder.layer[0].crossattention.self.key.weight.grad.abs().sum() > 0
+
+
+def test_the_answer_decoder_can_come_from_a_captioner(tiny_blip, caplog):
+    """--init a filter (no decoder) with --init_decoder a captioner: every part from a checkpoint."""
+    with caplog.at_level(logging.WARNING):
+        model, _ = load_vqa(tiny_blip["filter"], decoder_source=tiny_blip["captioner"])
+    assert "fresh initialisation" not in caplog.text
+    encoder, decoder = (checkpoint.read_state_dict(Path(tiny_blip[k])) for k in ("filter", "captioner"))
+    for name, value in model.state_dict().items():
+        source = decoder if name.startswith("text_decoder.") else encoder
+        if name in source:
+            assert torch.equal(value, source[name].float()), name
+    assert any(name.startswith("text_decoder.") for name in decoder)
+    with pytest.raises(ValueError, match="no text decoder weights"):
+        load_vqa(tiny_blip["filter"], decoder_source=tiny_blip["filter"])
