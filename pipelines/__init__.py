@@ -8,6 +8,10 @@ imports Beam. Importing capfilt first also sets a short OpenMP spin before torch
 
 import logging
 
-import capfilt  # noqa: F401
+# `from capfilt import ...`, not `import capfilt`: the latter would bind the name `capfilt` in this package
+# to the top-level package, shadowing the job module `pipelines.capfilt`.
+from capfilt import threads as _threads
+
+_threads.prefer_short_openmp_spin()
 
 logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())

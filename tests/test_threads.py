@@ -130,3 +130,10 @@ def test_each_entry_package_sets_the_spin_before_torch_loads(package):
         [sys.executable, "-c", probe], capture_output=True, text=True, env=environ, timeout=120, check=True
     )
     assert result.stdout.split() == [threads.OPENMP_SPIN_COUNT, "False"]
+
+
+def test_the_spin_setting_leaves_the_job_modules_where_they_are():
+    """`pipelines` imports capfilt for the spin; that must not shadow the job module `pipelines.capfilt`."""
+    from pipelines import capfilt as job
+
+    assert job.__name__ == "pipelines.capfilt" and callable(job.run)
