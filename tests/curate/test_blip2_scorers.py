@@ -118,15 +118,29 @@ def test_wrong_entries_are_one_line_each(blip2, tmp_path, tiny_blip):
     refused(f"b=blip2-itc:{tmp_path / 'nowhere'}", r"--scorer b=blip2-itc:.*scorer checkpoint not found")
     head, _ = save_tiny_head(tmp_path / "head.safetensors", "linear", 16)
     refused((f"b=blip2-itc:{folder}", f"h=head:{head}@b"), r"b is not a CLIP/SigLIP --scorer", ValueError)
-    # A config from before transformers 4.48 names the Q-Former's text switch otherwise: said before loading.
-    old = tmp_path / "old-config"
-    shutil.copytree(folder, old)
-    config = json.loads((old / "config.json").read_text())
-    config["qformer_config"]["qformer_text_input"] = config["qformer_config"].pop("use_qformer_text_input")
-    (old / "config.json").write_text(json.dumps(config))
-    refused(f"b=blip2-itm:{old}", r"Q-Former has no text layers .* qformer_text_input: rename the key")
+    # A Q-Former without text layers gives no ITM or ITC score: said before loading.
+    textless = tmp_path / "textless"
+    shutil.copytree(folder, textless)
+    config = json.loads((textless / "config.json").read_text())
+    config["qformer_config"]["use_qformer_text_input"] = False
+    (textless / "config.json").write_text(json.dumps(config))
+    refused(f"b=blip2-itm:{textless}", r"Q-Former has no text layers .* gives no ITM or ITC score")
     # Pickled weights are never read.
     pickled = tmp_path / "pickled"
     shutil.copytree(folder, pickled)
     (pickled / "model.safetensors").rename(pickled / "pytorch_model.bin")
     refused(f"b=blip2-itm:{pickled}", r"missing model.safetensors \(pytorch_model.bin is never unpickled")
+
+
+def test_a_config_spelling_the_text_switch_as_before_transformers_4_48_loads_the_same(blip2, tmp_path):
+    """Salesforce/blip2-itm-vit-g's first upload says qformer_text_input; transformers 5 keeps that key but
+    reads use_qformer_text_input, so the text layers are switched on from either."""
+    old = tmp_path / "old-spelling"
+    shutil.copytree(blip2["hub"], old)
+    config = json.loads((old / "config.json").read_text())
+    config["qformer_config"]["qformer_text_input"] = config["qformer_config"].pop("use_qformer_text_input")
+    (old / "config.json").write_text(json.dumps(config))
+    scorer_specs.check_scorers((f"b=blip2-itc:{old}",))
+    renamed = load_scorer(ScorerSettings("b", f"blip2-itc:{old}"))
+    original = load_scorer(ScorerSettings("b", f"blip2-itc:{blip2['hub']}"))
+    assert renamed.score(IMAGES, TEXTS) == original.score(IMAGES, TEXTS)

@@ -43,7 +43,9 @@ class Blip2Retrieval:
                 "Blip2ForImageTextRetrieval checkpoint"
             )
         if not self.model.config.qformer_config.use_qformer_text_input:
-            raise checkpoints.CheckpointError(checkpoints.blip2_text_layers_missing(checkpoint))
+            raise checkpoints.CheckpointError(
+                f"scorer checkpoint {checkpoint}: its Q-Former has no text layers (use_qformer_text_input)"
+            )
         positions = self.model.config.qformer_config.max_position_embeddings
         self.max_tokens = min(MAX_TEXT_TOKENS, positions)
         self._images: list[Image.Image] = []
