@@ -144,3 +144,29 @@ def test_a_config_spelling_the_text_switch_as_before_transformers_4_48_loads_the
     renamed = load_scorer(ScorerSettings("b", f"blip2-itc:{old}"))
     original = load_scorer(ScorerSettings("b", f"blip2-itc:{blip2['hub']}"))
     assert renamed.score(IMAGES, TEXTS) == original.score(IMAGES, TEXTS)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_loads_as_transformers_does_and_matches_its_forward(blip2, monkeypatch, dtype):
+    """What --precision fp16/bf16 loads on a GPU, here on the CPU: fp16 keeps the Q-Former in fp32
+    (transformers' _keep_in_fp32_modules), bf16 loads everything in bf16; the scores follow the model's own
+    forward in that precision."""
+    monkeypatch.setattr(checkpoints, "load_dtype", lambda device, precision: dtype)
+    folder = blip2["hub"]
+    settings = [ScorerSettings("a", f"blip2-itm:{folder}"), ScorerSettings("b", f"blip2-itc:{folder}")]
+    itm, itc = load_scorers(settings)
+    model = itm.retrieval.model
+    assert model.vision_model.embeddings.patch_embedding.weight.dtype == dtype
+    assert model.qformer.layernorm.weight.dtype == (torch.float32 if dtype == torch.float16 else dtype)
+    itm_scores, itc_scores = itm.score(IMAGES[:2], TEXTS[:2]), itc.score(IMAGES[:2], TEXTS[:2])
+    processor = AutoProcessor.from_pretrained(folder)
+    for image, texts, itm_row, itc_row in zip(IMAGES, TEXTS[:2], itm_scores, itc_scores, strict=False):
+        inputs = processor(images=image, text=texts[0], return_tensors="pt")
+        inputs["pixel_values"] = inputs["pixel_values"].to(dtype)
+        with torch.no_grad():
+            expected_itm = (
+                model(**inputs, use_image_text_matching_head=True).logits_per_image.float().softmax(1)
+            )
+            expected_itc = model(**inputs, use_image_text_matching_head=False).logits_per_image.float()
+        assert itm_row[0] == pytest.approx(expected_itm[0, 1].item(), abs=1e-3)
+        assert itc_row[0] == pytest.approx(expected_itc.item(), abs=1e-3)  # ours multiplies in fp32
