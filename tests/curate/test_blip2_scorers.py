@@ -170,3 +170,32 @@ def test_half_precision_loads_as_transformers_does_and_matches_its_forward(blip2
             expected_itc = model(**inputs, use_image_text_matching_head=False).logits_per_image.float()
         assert itm_row[0] == pytest.approx(expected_itm[0, 1].item(), abs=1e-3)
         assert itc_row[0] == pytest.approx(expected_itc.item(), abs=1e-3)  # ours multiplies in fp32
+
+
+def test_a_stage1_blip2_of_models_pretrain_is_a_scorer_with_its_own_numbers(tmp_path):
+    """`models.pretrain blip2 --stage 1` writes a Blip2ForImageTextRetrieval folder: CapFilt scores with it,
+    and the numbers are the trained model's own (ITM softmax; ITC before its temperature)."""
+    from transformers import BlipImageProcessorPil
+
+    from models.blip2.checkpoint import save_stage1
+    from models.blip2.presets import blip2_config
+    from models.blip2.stage1 import Blip2Stage1
+    from models.common.tokenizer import train_wordpiece
+
+    tokenizer = train_wordpiece([t for row in TEXTS for t in row] * 5, vocab_size=200)
+    torch.manual_seed(0)
+    model = Blip2Stage1(blip2_config("tiny", vocab_size=len(tokenizer), num_query_tokens=4)).eval()
+    images = BlipImageProcessorPil(size={"height": 32, "width": 32})
+    save_stage1(model, tokenizer, images, tmp_path / "stage1")
+    entries = (f"m=blip2-itm:{tmp_path / 'stage1'}", f"c=blip2-itc:{tmp_path / 'stage1'}")
+    scorer_specs.check_scorers(entries)
+    itm, itc = load_scorers([ScorerSettings(n, v) for n, v in scorer_specs.parse_scorers(entries)])
+    image, texts = IMAGES[0], TEXTS[0]
+    tokens = tokenizer(texts, padding="longest", return_tensors="pt")
+    with torch.no_grad():
+        states = model.image_embeds(images(images=[image] * len(texts), return_tensors="pt").pixel_values)
+        expected_itm = model.itm_logits(states, tokens.input_ids, tokens.attention_mask).softmax(-1)[:, 1]
+        itc_states = model.qformer_states("itc", states, tokens.input_ids, tokens.attention_mask)
+        expected_itc = (model.similarity(itc_states) * model.temp).diagonal()
+    assert itm.score([image], [texts])[0] == pytest.approx(expected_itm.tolist(), abs=1e-5)
+    assert itc.score([image], [texts])[0] == pytest.approx(expected_itc.tolist(), abs=1e-5)
