@@ -111,6 +111,9 @@ def test_wrong_entries_are_one_line_each(blip2, tmp_path, tiny_blip):
         f"b=blip2-xyz:{folder}", r"--scorer b='blip2-xyz:.*blip2-itm:CHECKPOINT .* blip2-itc:", ValueError
     )
     refused(f"b={folder}", r"--scorer b=.*: a BLIP-2 checkpoint scores two ways: write blip2-itm:")
+    # Where only loading can tell (a hub id resolved online), the loader says the same.
+    with pytest.raises(checkpoints.CheckpointError, match=r"--scorer b=.* is a 'blip-2' model.*blip2-itm:"):
+        load_scorer(ScorerSettings("b", folder))
     refused(f"b=blip2-itm:{clip}", r"--scorer b=blip2-itm:.*is a 'clip' model .*not a BLIP-2")
     refused(f"b=blip2-itm:{tiny_blip['filter']}", r"is a 'blip' model .* must be one of blip-2, clip, siglip")
     refused(f"b=blip2-itm:{captioner}", r"Blip2ForConditionalGeneration checkpoint .*a BLIP-2 "
