@@ -35,6 +35,10 @@ def paper_settings(kind: str, max_steps: int) -> dict:
         # RandomAugment(2, 5): data/__init__.py's transform_train, which BLIP's fine-tuning and its
         # pretraining (create_dataset('pretrain', ...)) both use.
         "randaugment": True,
+        # ITM hard negatives from every GPU's batch in retrieval fine-tuning (retrieval_coco.yaml, the data
+        # the paper's filter is tuned on; retrieval_flickr.yaml has False); blip_pretrain.py mines in its
+        # own rank's batch.
+        "negative_all_rank": kind == "filter",
     }
 
 
@@ -52,6 +56,8 @@ def demo_settings(kind: str, max_steps: int) -> dict:
         # The demo world's captions name exact colours and positions: AutoContrast/Equalize move colours,
         # shifts and rotations can push a small shape out of frame, and the shipped models trained without.
         "randaugment": False,
+        # As paper: one process is unchanged by it, and under torchrun more negatives cost one gather.
+        "negative_all_rank": kind == "filter",
     }
 
 

@@ -104,6 +104,14 @@ class BlipConfigArgs:
         default=None,
         metadata={"help": "BLIP's RandomAugment(2, 5) on training images; default: the recipe's (paper: on)"},
     )
+    negative_all_rank: bool | None = field(
+        default=None,
+        metadata={
+            "help": "under torchrun, ITM hard negatives (and, without --momentum, ITC negatives) from every "
+            "rank's batch; default: the recipe's (BLIP's negative_all_rank: on for the filter, off in "
+            "pretraining)"
+        },
+    )
     itm_first_token: str = field(
         default=DEFAULT_ITM_FIRST_TOKEN,
         metadata={
@@ -127,6 +135,7 @@ def objective_config(args: BlipConfigArgs, kind: str) -> BlipObjectiveConfig:
         queue_size=args.queue_size,
         distill_alpha=args.distill_alpha,
         distill_alpha_ramp_steps=args.distill_alpha_ramp_steps,
+        negative_all_rank=args.negative_all_rank,
     )
 
 

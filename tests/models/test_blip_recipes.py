@@ -13,7 +13,7 @@ from transformers import BlipImageProcessorPil, BlipProcessor
 
 from models.blip import conventions
 from models.blip.recipes import apply_recipe, chosen_recipe
-from models.blip.task import BlipConfigArgs
+from models.blip.task import BlipConfigArgs, objective_config
 from models.common.tokenizer import train_wordpiece
 from models.training.transforms import Augmentation, randaugment, randaugment_op
 from tests.helpers.blip_data import pair_rows
@@ -49,6 +49,11 @@ def test_paper_recipe_is_blips_settings_and_a_given_flag_wins():
     assert filter_run.distill_alpha_ramp_steps == 100 and filter_run.prompt == conventions.DEFAULT_PROMPT
     given = apply_recipe(BlipConfigArgs(preset="base", momentum=False, prompt="a photo of "), "pretrain", 20)
     assert given.momentum is False and given.prompt == "a photo of "
+    # negative_all_rank: retrieval_coco.yaml's True for the filter; blip_pretrain.py mines within its rank.
+    assert filter_run.negative_all_rank is True and pretrain.negative_all_rank is False
+    own_rank = apply_recipe(BlipConfigArgs(preset="base", negative_all_rank=False), "filter", 600)
+    assert own_rank.negative_all_rank is False
+    assert objective_config(filter_run, "filter").negative_all_rank is True
 
 
 def test_demo_recipe_keeps_the_demo_departures():
