@@ -42,6 +42,26 @@ def paper_settings(kind: str, max_steps: int) -> dict:
     }
 
 
+def paper_augmentation(kind: str) -> dict:
+    """BLIP's transform_train crop and flip (data/__init__.py): RandomResizedCrop(scale=(min_scale, 1)),
+    min_scale 0.5 by default and 0.2 for pretraining (pretrain.py), then RandomHorizontalFlip."""
+    return {"crop_scale_min": 0.2 if kind == "pretrain" else 0.5, "hflip": True}
+
+
+def demo_augmentation(kind: str) -> dict:
+    """None: the demo world's captions name positions ("on the left") and every object, so a flip makes
+    them wrong and a tight crop can cut an object out."""
+    return {"crop_scale_min": 1.0, "hflip": False}
+
+
+def apply_recipe_augmentation(train, recipe: str, kind: str):
+    """A copy of the training flags with --crop_scale_min/--hflip, when unset, from the chosen recipe
+    (`paper` or `demo`, as resolved by apply_recipe)."""
+    settings = (paper_augmentation if recipe == "paper" else demo_augmentation)(kind)
+    unset = {key: value for key, value in settings.items() if getattr(train, key) is None}
+    return dataclasses.replace(train, **unset)
+
+
 def demo_settings(kind: str, max_steps: int) -> dict:
     """The demo sizes' departures from `paper`, each for a reason."""
     return {

@@ -14,7 +14,7 @@ from models.blip.collate import BlipCollator
 from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, prompt_length, special_ids
 from models.blip.model import TASK_OBJECTIVES, BlipObjectiveConfig, BlipPretrainingModel
 from models.blip.presets import PRESETS, blip_config
-from models.blip.recipes import RECIPES, apply_recipe
+from models.blip.recipes import RECIPES, apply_recipe, apply_recipe_augmentation
 from models.common.tokenizer import train_wordpiece
 from models.training.data import iter_texts
 from models.training.distributed import barrier, is_main
@@ -180,6 +180,7 @@ def build_model(
 def blip_task(kind: str, args: BlipConfigArgs, train: TrainConfig) -> Task:
     """pretrain (ITC + ITM + LM), captioner (LM) or filter (ITC + ITM)."""
     args = apply_recipe(args, kind, train.max_steps)
+    train = apply_recipe_augmentation(train, args.recipe, kind)
     log.info("BLIP %s with the %s recipe", kind, args.recipe)
     model, processor = build_model(kind, args, train)
     # Recorded in config.json so that whoever scores with the exported model uses the same conventions.
