@@ -113,32 +113,44 @@ def save_nlvr2(
     return directory
 
 
-def nlvr2_task(args: Nlvr2Args, train: TrainConfig) -> Task:
+STORAGES = {"float32": torch.float32, "float16": torch.float16}  # --export_dtype
+
+
+def check_common_args(args) -> None:
+    """--init and --export_dtype of a twin-encoder run (nlvr2, nlvr2_pretrain), before anything is built."""
     if not args.init:
         raise ValueError(
             "--init is required: the BLIP checkpoint (pretrained, or an NLVR2 export) to start from"
         )
-    storages = {"float32": torch.float32, "float16": torch.float16}
-    if args.export_dtype not in storages:
+    if args.export_dtype not in STORAGES:
         raise ValueError(f"--export_dtype must be float32 or float16, got {args.export_dtype!r}")
+
+
+def twin_task(name: str, marker: str, model, processor, args, train: TrainConfig, collator, dataset) -> Task:
+    """A twin-encoder run's Task: first token, transform, collator and export (`blip_task: marker`)."""
+    first = first_token_for(model.config, processor.tokenizer, args.first_token)
+
+    def export(trained: nn.Module, directory: Path) -> None:
+        save_nlvr2(trained, processor, Path(directory), first, STORAGES[args.export_dtype], task=marker)
+        log.info("wrote the %s model to %s", marker, directory)
+
+    return Task(
+        name=name,
+        model=model,
+        transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
+        collate=collator(processor.tokenizer, args.max_text_length, first),
+        export=export,
+        dataset=dataset,
+    )
+
+
+def nlvr2_task(args: Nlvr2Args, train: TrainConfig) -> Task:
+    check_common_args(args)
     for path in schemas.expand(train.data):  # refused before anything is built or trained
         check_nlvr2_file(path)
     torch.manual_seed(train.seed)  # the fresh head is identical on every rank
     model, processor = load_nlvr2(args.init)
-    first = first_token_for(model.config, processor.tokenizer, args.first_token)
-
-    def export(trained: BlipNlvr2Model, directory: Path) -> None:
-        save_nlvr2(trained, processor, Path(directory), first, storages[args.export_dtype])
-        log.info("wrote the NLVR2 model to %s", directory)
-
-    return Task(
-        name="blip-nlvr2",
-        model=model,
-        transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
-        collate=Nlvr2Collator(processor.tokenizer, args.max_text_length, first),
-        export=export,
-        dataset=Nlvr2Pairs,
-    )
+    return twin_task("blip-nlvr2", "nlvr2", model, processor, args, train, Nlvr2Collator, Nlvr2Pairs)
 
 
 @torch.no_grad()

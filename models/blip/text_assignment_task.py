@@ -7,22 +7,19 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 from transformers import BlipConfig, BlipProcessor
 
 import schemas
 from capfilt.flags import option
-from models.blip import conventions
 from models.blip.checkpoint import resolve
-from models.blip.nlvr2_task import first_token_for, load_twin_weights, save_nlvr2
+from models.blip.nlvr2_data import TwinTextCollator
+from models.blip.nlvr2_task import check_common_args, load_twin_weights, twin_task
 from models.blip.text_assignment import BlipTextAssignment
-from models.clip.collate import ClipCollator
 from models.common.checkpoint_io import read_state_dict
 from models.training.data import ParquetImageText
 from models.training.task import Task, TrainConfig
-from models.training.transforms import Augmentation, ImageTransform
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +65,12 @@ class TextAssignmentPairs(ParquetImageText):
         return sample
 
 
-class TextAssignmentCollator(ClipCollator):
-    """Texts tokenized with the ITM first token; images stacked; classes, picks, and a record id per image
-    so that no image is the negative of its own record's text."""
-
-    def __init__(self, tokenizer, max_length: int = 40, first_token: str = "enc"):
-        super().__init__(tokenizer, max_length)
-        self.first_token = first_token
+class TextAssignmentCollator(TwinTextCollator):
+    """Texts with their first token, images stacked; classes, picks, and a record id per image so that no
+    image is the negative of its own record's text."""
 
     def __call__(self, samples: list[dict]) -> dict:
         batch = super().__call__(samples)
-        batch["input_ids"] = conventions.itm_input_ids(batch["input_ids"], self.tokenizer, self.first_token)
         batch["assignment"] = torch.tensor([s["assignment"] for s in samples], dtype=torch.long)
         batch["picks"] = torch.tensor([s["picks"] for s in samples], dtype=torch.float64)
         ids: dict[str, int] = {}
@@ -115,11 +107,7 @@ def load_text_assignment(source: str, negatives: str = "auto") -> tuple[BlipText
 
 
 def text_assignment_task(args: TextAssignmentArgs, train: TrainConfig) -> Task:
-    if not args.init:
-        raise ValueError("--init is required: the pretrained BLIP checkpoint to start from")
-    storages = {"float32": torch.float32, "float16": torch.float16}
-    if args.export_dtype not in storages:
-        raise ValueError(f"--export_dtype must be float32 or float16, got {args.export_dtype!r}")
+    check_common_args(args)
     if train.batch_size < 3:
         raise ValueError(
             f"--batch_size {train.batch_size}: text assignment draws its negatives from the batch; "
@@ -129,17 +117,5 @@ def text_assignment_task(args: TextAssignmentArgs, train: TrainConfig) -> Task:
         check_image_text_file(path)
     torch.manual_seed(train.seed)  # the fresh head is identical on every rank
     model, processor = load_text_assignment(args.init, args.negatives)
-    first = first_token_for(model.config, processor.tokenizer, args.first_token)
-
-    def export(trained: BlipTextAssignment, directory: Path) -> None:
-        save_nlvr2(trained, processor, Path(directory), first, storages[args.export_dtype], task=TASK)
-        log.info("wrote the text-assignment model to %s (finetune nlvr2 --init takes it)", directory)
-
-    return Task(
-        name="blip-nlvr2-pretrain",
-        model=model,
-        transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
-        collate=TextAssignmentCollator(processor.tokenizer, args.max_text_length, first),
-        export=export,
-        dataset=TextAssignmentPairs,
-    )
+    collator, dataset = TextAssignmentCollator, TextAssignmentPairs
+    return twin_task("blip-nlvr2-pretrain", TASK, model, processor, args, train, collator, dataset)

@@ -20,6 +20,8 @@ from tests.helpers.torchrun import torchrun
 from tests.helpers.vqa_tiny import save_tiny_pretrained, tiny_vqa_world
 
 STEPS = 2
+# A small buffer keeps each rank inside its first epoch (later epochs reshuffle files across ranks).
+RUN_FLAGS = ["--device", "cpu", "--record_keys", "--shuffle_buffer", "2"]
 NONE_ELSE = dict(web=0, human=0, test=0, classify=0, documents=0, clips=0)
 
 
@@ -65,30 +67,10 @@ TASKS = {
 def test_two_ranks_train_in_step_and_the_export_loads(inputs, tmp_path, task):
     batch, extra, load = TASKS[task]
     output = tmp_path / task
-    command = [
-        *torchrun("models.finetune", task),
-        "--init",
-        inputs["init"],
-        "--data",
-        inputs[task],
-        "--output",
-        str(output),
-        "--max_steps",
-        str(STEPS),
-        "--batch_size",
-        str(batch),
-        "--lr",
-        "1e-3",
-        "--num_workers",
-        "0",
-        "--device",
-        "cpu",
-        "--record_keys",
-        # A small buffer keeps each rank inside its first epoch (later epochs reshuffle files across ranks).
-        "--shuffle_buffer",
-        "2",
-        *extra,
-    ]
+    paths = {"--init": inputs["init"], "--data": inputs[task], "--output": str(output)}
+    sizes = {"--max_steps": STEPS, "--batch_size": batch, "--lr": 1e-3, "--num_workers": 0}
+    flags = [str(part) for pair in {**paths, **sizes}.items() for part in pair]
+    command = [*torchrun("models.finetune", task), *flags, *RUN_FLAGS, *extra]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo", "HF_HUB_OFFLINE": "1"}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400)
     assert result.returncode == 0, result.stderr[-3000:]
