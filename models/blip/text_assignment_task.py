@@ -17,7 +17,7 @@ from models.blip.checkpoint import resolve
 from models.blip.nlvr2_data import TwinTextCollator
 from models.blip.nlvr2_task import check_common_args, load_twin_weights, twin_task
 from models.blip.text_assignment import BlipTextAssignment
-from models.common.checkpoint_io import read_state_dict
+from models.common.checkpoint_io import state_dict_keys
 from models.training.data import ParquetImageText
 from models.training.task import Task, TrainConfig
 
@@ -93,7 +93,7 @@ def load_text_assignment(source: str, negatives: str = "auto") -> tuple[BlipText
     if negatives not in NEGATIVES:
         raise ValueError(f"--negatives must be one of {', '.join(NEGATIVES)}, got {negatives!r}")
     directory = resolve(source)
-    has_projection = any(k.startswith("vision_proj.") for k in read_state_dict(directory))
+    has_projection = any(k.startswith("vision_proj.") for k in state_dict_keys(directory))
     if negatives == "similar" and not has_projection:
         raise ValueError(
             f"--negatives similar: {source} has no ITC image projection (vision_proj); use random"
