@@ -121,6 +121,7 @@ def write_results(workdir: Path, scale, seed: int, summaries: dict, command: str
         "seeds": scale.seeds,
         "arms": ablation["summary"],
         "verdict": ablation["verdict"],
+        "stacked": {k: ablation["corpora"]["stacked"][k] for k in ("policy", "cutoffs")},
         "quality": {
             "web_precision": quality["web"]["precision"],
             "web_recall": quality["web"]["recall"],

@@ -126,6 +126,8 @@ def test_every_step_wires_to_the_next(smoke):
     assert f"`{STACKED_POLICY}` (cutoffs: top30%(clip) over all = {cutoff:.4f})" in results
     assert "noise ratio" in results and "python -m pipelines.bootstrap --workdir" in results
     assert set(result["arms"]) == set(ARMS) and "paper_ordering_reproduced" in result["verdict"]
+    assert result["stacked"] == {"policy": STACKED_POLICY, "cutoffs": stacked["cutoffs"]}
+    assert "i2t_r1_stacked_gain" in result["verdict"]
     # Where the run says its results are (relative to the folder it ran in, as the README's --workdir is).
     assert (workdir / "results.md").samefile(workdir.parents[1] / result["results"])
 
