@@ -208,6 +208,9 @@ def pipeline_rate(
             f"--batch_size={args.batch_size}",
             f"--device={args.device}",
             f"--precision={args.precision}",
+            # The job sets its own thread count as its models load; give it the bare engine's, so (c)/(b)
+            # compares the same CPU budget.
+            f"--torch_threads={torch.get_num_threads()}",
         ]
         seconds, cpu_seconds = timed(lambda: summaries.append(job.run(argv)))
     if summaries[0]["inputs"] != args.images:

@@ -4,7 +4,8 @@ As in the BLIP paper, the captioner (LM loss) and the filter (ITC + ITM) are fin
 same pretrained model. The captioner is written as a transformers BlipForConditionalGeneration, the filter
 as a BlipForImageTextRetrieval, each with its BlipProcessor. `vqa` fine-tunes BLIP's VQA model on `vqa`
 Parquet (models/blip/vqa.py) and writes a BlipForQuestionAnswering with its answer_list.json; `nlvr2`
-trains BLIP's NLVR2 model (models/blip/nlvr2.py) on nlvr2 tables; docs/downstream.md.
+trains BLIP's NLVR2 model (models/blip/nlvr2.py) on nlvr2 tables, after (optionally) `nlvr2_pretrain`,
+BLIP's text-assignment pretraining of that model on image-text pairs; docs/downstream.md.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import partial
 from capfilt.flags import StrictArgumentParser, add_dataclass_arguments, add_subcommand
 from models.blip.nlvr2_task import Nlvr2Args, nlvr2_task
 from models.blip.task import BlipConfigArgs, blip_task
+from models.blip.text_assignment_task import TextAssignmentArgs, text_assignment_task
 from models.blip.visdial_task import add_finetune_parser as add_visdial_parser
 from models.blip.vqa_task import VqaArgs, vqa_task
 from models.common.cli import check_args, print_summary, setup_logging
@@ -33,6 +35,16 @@ VQA_DEFAULTS = {"lr": 2e-5, "warmup_steps": 0, "output": "runs/blip-vqa"}
 # BLIP's NLVR2 recipe (configs/nlvr.yaml): lr 3e-5, no warmup; --data takes nlvr2 tables.
 NLVR2_DEFAULTS = {"lr": 3e-5, "warmup_steps": 0, "output": "runs/blip-nlvr2"}
 NLVR2_HELP = "two images + a statement, true/false (BLIP's twin cross-attention); --data: nlvr2 tables"
+# ALBEF's text-assignment recipe (configs/NLVR_pretrain.yaml): lr 2e-5, weight decay 0.02, one epoch.
+NLVR2_PRETRAIN_DEFAULTS = {
+    "lr": 2e-5,
+    "weight_decay": 0.02,
+    "warmup_steps": 0,
+    "output": "runs/blip-nlvr2-pre",
+}
+NLVR2_PRETRAIN_HELP = (
+    "the NLVR2 model's text-assignment pretraining (first image, second, neither); --data: pairs/curated"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add_subcommand(kinds, "nlvr2", help=NLVR2_HELP)
     add_dataclass_arguments(sub, Nlvr2Args)
     add_dataclass_arguments(sub, TrainConfig, NLVR2_DEFAULTS)
+    sub = add_subcommand(kinds, "nlvr2_pretrain", help=NLVR2_PRETRAIN_HELP)
+    add_dataclass_arguments(sub, TextAssignmentArgs)
+    add_dataclass_arguments(sub, TrainConfig, NLVR2_PRETRAIN_DEFAULTS)
     add_visdial_parser(kinds)
     return parser
 
@@ -72,6 +87,8 @@ def main(argv: list[str] | None = None) -> dict:
             summary = run_training(args, VqaArgs, vqa_task)
         elif args.kind == "nlvr2":
             summary = run_training(args, Nlvr2Args, nlvr2_task)
+        elif args.kind == "nlvr2_pretrain":
+            summary = run_training(args, TextAssignmentArgs, text_assignment_task)
         else:
             summary = run_training(args, BlipConfigArgs, partial(blip_task, args.kind))
     except (ValueError, FileNotFoundError) as error:

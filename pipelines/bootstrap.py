@@ -1,14 +1,16 @@
 """BLIP bootstrapping end to end on the demo world, and the paper's CapFilt ablation (Table 1).
 
-`python -m pipelines.bootstrap --workdir DIR [--seed 0] [--scale smoke|small|medium]`
+`python -m pipelines.bootstrap --workdir DIR [--seed 0] [--scale smoke|small|medium] [--stacked_policy RULE]`
 
 1. ingest: generate the demo world, serve its website on 127.0.0.1, crawl the site's WARC with
    `pipelines.ingest` (downloads from the live server);
 2. pretrain: BLIP from scratch on the crawled web pairs (raw web text) plus the human pairs;
 3. finetune: a captioner and a filter, separately, from that model on the human pairs;
-4. capfilt: `pipelines.capfilt` over the crawled pairs, and its quality against the world's ground truth;
+4. capfilt: `pipelines.capfilt` over the crawled pairs, scored by the filter and the shipped demo CLIP,
+   and its quality against the world's ground truth;
 5. ablation: fresh BLIPs from scratch on each arm's corpus (no CapFilt, filter only, captioner only,
-   captioner + filter; equal steps, batch and size), several seeds, evaluated on the held-out test split.
+   captioner + filter, captioner + stacked filter (ITM and CLIP); equal steps, batch and size), several
+   seeds, evaluated on the held-out test split.
 
 Each step writes DIR/<step>/ and marks completion with DIR/<step>/_COMPLETE.json, written last: a rerun
 skips finished steps and redoes an unfinished one (and those after it) from scratch. The run writes
@@ -26,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 from pathlib import Path
 
+import capfilt
 import schemas
 from capfilt.bootstrap import ablation
 from capfilt.bootstrap.ablation_report import aggregate, ordering_verdict
@@ -46,16 +49,22 @@ SETTINGS_FILE = "bootstrap.json"
 # loop keeps exact-duplicate removal (sha256) and turns off the near-duplicate rule (-1).
 PHASH_THRESHOLD = -1
 LOOPBACK = "127.0.0.1/32"
+# The stacked arm's CLIP: the shipped demo CLIP, trained on the demo world (the external pretrained CLIP's
+# part in DataComp and BLIP-2). It resizes any image to its 32 px input; its vocabulary is the world's.
+DEMO_CLIP = Path(capfilt.__file__).resolve().parent / "assets" / "models" / "clip"
 
 
 class Bootstrap:
     """The five steps over one work directory; each step reads the directories of the steps before it."""
 
-    def __init__(self, workdir: Path, scale: Scale, seed: int, say=print):
+    def __init__(
+        self, workdir: Path, scale: Scale, seed: int, say=print, stacked_policy: str = ablation.STACKED_POLICY
+    ):
         self.workdir = workdir
         self.scale = scale
         self.seed = seed
         self.say = say
+        self.stacked = ablation.StackedPolicy(stacked_policy)
 
     # Paths every later step reads.
     @property
@@ -81,9 +90,28 @@ class Bootstrap:
             Step("1-ingest", "generate the demo world, serve it on 127.0.0.1, crawl and ingest", self.ingest),
             Step("2-pretrain", "pretrain BLIP on raw web pairs + human", self.pretrain),
             Step("3-finetune", "fine-tune captioner and filter on human", self.finetune),
-            Step("4-capfilt", "CapFilt over the crawled pairs", self.capfilt),
-            Step("5-ablation", "pretrain each ablation arm from scratch and evaluate", self.ablation),
+            Step("4-capfilt", "CapFilt over the crawled pairs", self.capfilt, self.capfilt_outdated),
+            Step(
+                "5-ablation",
+                "pretrain each ablation arm from scratch and evaluate",
+                self.ablation,
+                self.ablation_outdated,
+            ),
         ]
+
+    @staticmethod
+    def capfilt_outdated(summary: dict) -> str | None:
+        if ablation.CLIP_SCORER not in summary.get("scorers", {}):
+            return f"it has no {ablation.CLIP_SCORER} scores (made before the stacked arm)"
+        return None
+
+    def ablation_outdated(self, summary: dict) -> str | None:
+        recorded = summary.get("corpora", {}).get("stacked", {}).get("policy")
+        if recorded is None:
+            return "it has no stacked arm"
+        if recorded != self.stacked.text:
+            return f"its stacked arm used --stacked_policy {recorded!r}, not {self.stacked.text!r}"
+        return None
 
     def ingest(self, directory: Path, done: dict) -> dict:
         from pipelines import ingest as ingest_job  # here: each run's process imports this module, not Beam
@@ -181,6 +209,7 @@ class Bootstrap:
                 "--captioner", str(tuned / "captioner"),
                 "--filter", str(tuned / "filter"),
                 "--quality_labels", str(self.ingested_labels),
+                "--scorer", f"{ablation.CLIP_SCORER}={DEMO_CLIP}",
                 "--batch_size", str(s.capfilt_batch),
                 "--seed", str(self.seed),
                 "--device", "cpu",
@@ -195,6 +224,7 @@ class Bootstrap:
         quality = curation_quality(ablation.capfilt_rows(str(output)), labels)
         keep = ("inputs", "curated", "rejects", "rejects_by_reason", "rescued_by_captioner", "seconds")
         return {
+            "scorers": {ablation.CLIP_SCORER: str(DEMO_CLIP)},
             "capfilt": {k: stats.get(k) for k in keep},
             "kept_fraction": {k: stats[k]["kept_fraction"] for k in ("web", "synthetic")},
             "quality": quality,
@@ -207,6 +237,7 @@ class Bootstrap:
             self.split_files("human"),
             directory / "corpora",
             self.seed,
+            stacked=self.stacked,
         )
         tokenizer = self.workdir / "2-pretrain" / "model" / "tokenizer"
         test_files, labels = self.split_files("test"), self.test_labels()
@@ -268,6 +299,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of the world, CapFilt and the first run")
     parser.add_argument("--scale", choices=sorted(SCALES), default="small", help="size of the run")
     parser.add_argument("--jobs", type=int, default=0, help="training runs at once (default: the scale's)")
+    parser.add_argument(
+        "--stacked_policy",
+        default=ablation.STACKED_POLICY,
+        metavar="RULE",
+        help="the stacked arm's --policy rule over the stored scores itm and clip (docs/capfilt.md's "
+        "grammar); a different rule in an existing workdir redoes step 5 only",
+    )
     return parser
 
 
@@ -277,6 +315,11 @@ def run(argv: list[str] | None = None) -> dict:
     if args.jobs:
         scale = Scale(**{**scale.as_dict(), "jobs": args.jobs})
     workdir = Path(args.workdir)
+    try:
+        stacked = ablation.StackedPolicy(args.stacked_policy)
+        stacked.check({"itm", ablation.CLIP_SCORER})
+    except ValueError as error:
+        raise ValueError(f"--stacked_policy: {error}") from None
     check_settings(workdir, run_settings(scale, args.seed))
     # Here, not at the top: every run's process imports this module as it starts (see bootstrap_runs).
     import torch
@@ -291,7 +334,7 @@ def run(argv: list[str] | None = None) -> dict:
     os.environ["TQDM_DISABLE"] = "1"
     started = time.monotonic()
     say = lambda line: print(f"bootstrap: {line}", flush=True)  # noqa: E731
-    summaries = run_steps(workdir, Bootstrap(workdir, scale, args.seed, say).steps(), say)
+    summaries = run_steps(workdir, Bootstrap(workdir, scale, args.seed, say, stacked.text).steps(), say)
     command = "python -m pipelines.bootstrap " + " ".join(argv if argv is not None else sys.argv[1:])
     results = write_results(workdir, scale, args.seed, summaries, command)
     results["seconds_this_invocation"] = round(time.monotonic() - started, 1)

@@ -1,6 +1,8 @@
 """capfilt.threads: the cores a process may use (affinity, cgroup v1/v2 quotas read from fake cgroup trees
 in a tmp dir) and the torch threads each of several processes gets."""
 
+import os
+
 import pytest
 
 from capfilt import threads
@@ -101,3 +103,37 @@ def test_threads_per_process_shares_the_cores_among_the_processes():
 def test_threads_per_process_reads_the_cores_of_this_process_by_default(monkeypatch):
     monkeypatch.setattr(threads, "available_cores", lambda *args: 6)
     assert threads.threads_per_process(2) == 3
+
+
+def test_a_short_openmp_spin_is_set_unless_the_user_chose_a_wait_setting():
+    environ = {}
+    assert threads.prefer_short_openmp_spin(environ)
+    assert environ == {"GOMP_SPINCOUNT": threads.OPENMP_SPIN_COUNT}
+    for chosen in ({"GOMP_SPINCOUNT": "300000"}, {"OMP_WAIT_POLICY": "ACTIVE"}):
+        environ = dict(chosen)
+        assert not threads.prefer_short_openmp_spin(environ)
+        assert environ == chosen
+
+
+@pytest.mark.parametrize("package", ["capfilt", "models", "pipelines"])
+def test_each_entry_package_sets_the_spin_before_torch_loads(package):
+    """libgomp reads GOMP_SPINCOUNT once, as torch loads it: the package must set it without importing torch
+    itself, so a job's later `import torch` sees it."""
+    import subprocess
+    import sys
+
+    probe = (
+        f"import sys, os; import {package}; print(os.environ.get('GOMP_SPINCOUNT'), 'torch' in sys.modules)"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=environ, timeout=120, check=True
+    )
+    assert result.stdout.split() == [threads.OPENMP_SPIN_COUNT, "False"]
+
+
+def test_the_spin_setting_leaves_the_job_modules_where_they_are():
+    """`pipelines` imports capfilt for the spin; that must not shadow the job module `pipelines.capfilt`."""
+    from pipelines import capfilt as job
+
+    assert job.__name__ == "pipelines.capfilt" and callable(job.run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 
-from capfilt.bootstrap.ablation import ARM_TITLES, ARMS
+from capfilt.bootstrap.ablation import ARM_TITLES, ARMS, PAPER_ARMS
 
 # BLIP paper, Table 1: 14M pretraining images, ViT-B/16, fine-tuned COCO retrieval (TR@1, IR@1).
 PAPER_COCO_R1 = {
@@ -14,7 +14,13 @@ PAPER_COCO_R1 = {
     "captioner": (79.7, 62.0),
     "capfilt": (80.6, 63.1),
 }
-BOOTSTRAP_FLAGS = {"none": ("", ""), "filter": ("", "✓"), "captioner": ("✓", ""), "capfilt": ("✓", "✓")}
+BOOTSTRAP_FLAGS = {
+    "none": ("", ""),
+    "filter": ("", "✓"),
+    "captioner": ("✓", ""),
+    "capfilt": ("✓", "✓"),
+    "stacked": ("✓", "✓ + CLIP"),
+}
 METRICS = ("i2t_r1", "t2i_r1", "caption_accuracy")
 # The paper's noise ratio: share of synthetic captions the filter rejects (nucleus sampling).
 PAPER_NOISE_RATIO = 0.25
@@ -38,9 +44,9 @@ def aggregate(runs: dict[str, list[dict]]) -> dict[str, dict]:
 
 
 def ordering_verdict(summary: dict[str, dict]) -> dict:
-    """Does none < filter < captioner < capfilt hold on the means of both R@1s, and does CapFilt beat
-    raw web text by more than the seeds' spread?"""
-    present = [a for a in ARMS if a in summary]
+    """Does none < filter < captioner < capfilt hold on the means of both R@1s, does CapFilt beat raw web
+    text by more than the seeds' spread, and by how much does the stacked arm differ from CapFilt?"""
+    present = [a for a in PAPER_ARMS if a in summary]
     verdict: dict = {}
     for metric in ("i2t_r1", "t2i_r1"):
         means = [summary[a][metric]["mean"] for a in present]
@@ -51,6 +57,12 @@ def ordering_verdict(summary: dict[str, dict]) -> dict:
             noise = max(summary[a][metric]["std"] or 0.0 for a in ("none", "capfilt"))
             verdict[f"{metric}_capfilt_gain"] = round(gain, 2)
             verdict[f"{metric}_capfilt_gain_exceeds_std"] = gain > noise and noise > 0
+    for metric in METRICS:
+        if "stacked" in summary and "capfilt" in summary and metric in summary["stacked"]:
+            gain = summary["stacked"][metric]["mean"] - summary["capfilt"][metric]["mean"]
+            noise = max(summary[a][metric]["std"] or 0.0 for a in ("capfilt", "stacked"))
+            verdict[f"{metric}_stacked_gain"] = round(gain, 2)
+            verdict[f"{metric}_stacked_gain_exceeds_std"] = abs(gain) > noise and noise > 0
     verdict["paper_ordering_reproduced"] = verdict.get("i2t_r1_ordered", False) and verdict.get(
         "t2i_r1_ordered", False
     )
@@ -79,7 +91,7 @@ def results_table(summary: dict[str, dict], seeds: int) -> str:
         if arm not in summary:
             continue
         c, f = BOOTSTRAP_FLAGS[arm]
-        tr, ir = PAPER_COCO_R1[arm]
+        tr, ir = PAPER_COCO_R1.get(arm, ("–", "–"))
         cells = [_cell(summary[arm].get(m)) for m in METRICS]
         lines.append(f"| {ARM_TITLES[arm]} | {c} | {f} | {tr} | {ir} | " + " | ".join(cells) + " |")
     lines.append("")
@@ -112,6 +124,12 @@ def quality_table(quality: dict) -> str:
     return "\n".join(lines)
 
 
+def _judged(seeds: int, exceeds_std: bool) -> str:
+    if seeds < 2:
+        return "one seed: no spread to compare it with"
+    return f"{'larger than' if exceeds_std else 'within'} the seeds' standard deviation"
+
+
 def verdict_text(verdict: dict, seeds: int) -> str:
     parts = []
     if verdict["paper_ordering_reproduced"]:
@@ -129,13 +147,13 @@ def verdict_text(verdict: dict, seeds: int) -> str:
         parts.append(f"Means of {name} R@1 in the paper's order: {means}.")
     for metric, name in (("i2t_r1", "i2t"), ("t2i_r1", "t2i")):
         gain = verdict.get(f"{metric}_capfilt_gain")
-        if gain is None:
-            continue
-        if seeds < 2:
-            judged = "one seed: no spread to compare it with"
-        elif verdict[f"{metric}_capfilt_gain_exceeds_std"]:
-            judged = "larger than the seeds' standard deviation"
-        else:
-            judged = "within the seeds' standard deviation"
-        parts.append(f"Captioner + filter vs raw web text, {name} R@1: {gain:+.1f} points ({judged}).")
+        if gain is not None:
+            judged = _judged(seeds, verdict[f"{metric}_capfilt_gain_exceeds_std"])
+            parts.append(f"Captioner + filter vs raw web text, {name} R@1: {gain:+.1f} points ({judged}).")
+    stacked_metrics = (("i2t_r1", "i2t R@1"), ("t2i_r1", "t2i R@1"), ("caption_accuracy", "caption accuracy"))
+    for metric, name in stacked_metrics:
+        gain = verdict.get(f"{metric}_stacked_gain")
+        if gain is not None:
+            judged = _judged(seeds, verdict[f"{metric}_stacked_gain_exceeds_std"])
+            parts.append(f"Stacked filter vs captioner + filter, {name}: {gain:+.1f} points ({judged}).")
     return "\n\n".join(parts)

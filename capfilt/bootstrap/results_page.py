@@ -14,7 +14,10 @@ pairs, and trains a fresh BLIP from scratch with the same preset, batch size, st
 - **Filter only**: the images whose T_w the filter kept, with T_w.
 - **Captioner only**: every crawled image with T_w and its synthetic caption T_s, none filtered.
 - **Captioner + Filter**: CapFilt's curated output: the images with any kept text, trained on the kept
-  texts (filtered T_w and T_s)."""
+  texts (filtered T_w and T_s).
+- **Captioner + stacked filter (ITM and CLIP)**: the same run's T_w and T_s re-decided by a stacked policy
+  over the stored ITM and CLIP scores (the shipped demo CLIP; its top-fraction cutoffs over every scored
+  text of the run): {policy}."""
 
 
 def _ingest_lines(ingest: dict) -> list[str]:
@@ -49,6 +52,12 @@ def _corpora_table(corpora: dict) -> str:
             f"| {ARM_TITLES[arm]} | {c['web_images']} | {c['web_texts']} | {c['images']} | {c['texts']} |"
         )
     return "\n".join(lines)
+
+
+def _stacked_policy_line(corpora: dict) -> str:
+    stacked = corpora.get("stacked", {})
+    cutoffs = ", ".join(f"{name} = {value:.4f}" for name, value in stacked.get("cutoffs", {}).items())
+    return f"`{stacked.get('policy', '–')}`" + (f" (cutoffs: {cutoffs})" if cutoffs else "")
 
 
 def _per_seed_table(runs: dict) -> str:
@@ -90,7 +99,7 @@ def render(scale, seed: int, summaries: dict, command: str) -> str:
                 ]
                 + _capfilt_lines(capfilt)
             ),
-            HOW_ARMS_ARE_BUILT,
+            HOW_ARMS_ARE_BUILT.format(policy=_stacked_policy_line(ablation["corpora"])),
             _corpora_table(ablation["corpora"]),
             "## Every run",
             _per_seed_table(ablation["runs"]),
@@ -112,6 +121,7 @@ def write_results(workdir: Path, scale, seed: int, summaries: dict, command: str
         "seeds": scale.seeds,
         "arms": ablation["summary"],
         "verdict": ablation["verdict"],
+        "stacked": {k: ablation["corpora"]["stacked"][k] for k in ("policy", "cutoffs")},
         "quality": {
             "web_precision": quality["web"]["precision"],
             "web_recall": quality["web"]["recall"],

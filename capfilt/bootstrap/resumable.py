@@ -2,7 +2,9 @@
 
 A step whose marker exists is skipped and its recorded summary reused. A step without one (never run, or
 interrupted half-way) is redone from scratch in an emptied directory; so is every step after it, because
-those consumed the outputs that are about to be replaced.
+those consumed the outputs that are about to be replaced. A finished step whose recorded summary its
+`outdated` check rejects (it was made by an older version of the loop, e.g. before a scorer was added) is
+redone the same way, with the reason said in its progress line.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Step:
     title: str  # what the progress lines call it
     # Builds the step inside an empty directory from the summaries of the steps before it; returns its own.
     run: Callable[[Path, dict[str, dict]], dict]
+    # Why a finished step's recorded summary no longer fits the current loop (None: it fits).
+    outdated: Callable[[dict], str | None] | None = None
 
 
 def marker_path(directory: Path) -> Path:
@@ -52,6 +56,10 @@ def run_steps(workdir: Path, steps: list[Step], say: Callable[[str], None] = pri
         directory = workdir / step.name
         label = f"[{number}/{len(steps)}] {step.title}"
         recorded = None if redo_from_here else finished_summary(directory)
+        reason = step.outdated(recorded) if recorded is not None and step.outdated else None
+        if reason:
+            say(f"{label}: finished earlier but {reason}: redone, with the steps after it")
+            recorded = None
         if recorded is not None:
             say(f"{label}: finished earlier, skipped")
             summaries[step.name] = recorded

@@ -1,5 +1,5 @@
-"""Loading BLIP checkpoints (captioner, filter) and CLIP/SigLIP ones (scorers): local directories, remote
-ones (gs://, s3://) copied first, hub ids when online.
+"""Loading BLIP checkpoints (captioner, filter) and CLIP/SigLIP/BLIP-2 retrieval ones (scorers): local
+directories, remote ones (gs://, s3://) copied first, hub ids when online.
 
 Weights are read from safetensors only: a user-supplied pickle is never unpickled.
 """
@@ -20,6 +20,7 @@ from transformers import (
     AutoProcessor,
     AutoTokenizer,
     Blip2ForConditionalGeneration,
+    Blip2ForImageTextRetrieval,
     BlipForConditionalGeneration,
     BlipForImageTextRetrieval,
     CLIPModel,
@@ -31,11 +32,15 @@ from transformers.utils import logging as transformers_logging
 from schemas.publish import building_folder
 
 KINDS = {"captioner": BlipForConditionalGeneration, "filter": BlipForImageTextRetrieval}
-# A `--scorer` checkpoint: the class follows config.json's model_type.
-SCORER_CLASSES = {"clip": CLIPModel, "siglip": SiglipModel}
+# A `--scorer` checkpoint: the class follows config.json's model_type (`blip-2`: the retrieval model
+# behind `blip2-itm:` and `blip2-itc:`, capfilt.curate.scorer_specs).
+SCORER_CLASSES = {"clip": CLIPModel, "siglip": SiglipModel, "blip-2": Blip2ForImageTextRetrieval}
 # Tokenizer files of BERT (vocab.txt), CLIP (vocab.json), SentencePiece (SigLIP) or a fast tokenizer.
 SCORER_TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "spiece.model", "tokenizer.model")
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+# The BLIP-2 Q-Former's text layers switch; hub configs written before transformers 4.48 spell it
+# qformer_text_input (Salesforce/blip2-itm-vit-g's first upload), which 5.x keeps but does not read.
+BLIP2_TEXT_INPUT_KEYS = ("use_qformer_text_input", "qformer_text_input")
 HUB_EXAMPLES = {
     "captioner": "Salesforce/blip-image-captioning-base",
     "filter": "Salesforce/blip-itm-base-coco",
@@ -123,6 +128,21 @@ def _check_hub_id(name: str, kind: str) -> None:
     _check_config(_read_config(Path(cached), name, kind), name, kind)
 
 
+def scorer_model_type(name: str) -> str | None:
+    """config.json's model_type of a --scorer checkpoint already checked by check_available: a local
+    directory's, or a hub id's from the offline cache; None where it is only known once loaded (remote
+    directories, hub ids resolved online)."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return _read_config(path / "config.json", name, "scorer").get("model_type")
+    if name.startswith(REMOTE_PREFIXES) or not _looks_like_hub_id(name):
+        return None
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(name, "config.json")
+    return _read_config(Path(cached), name, "scorer").get("model_type") if isinstance(cached, str) else None
+
+
 def _read_config(path: Path, name: str, kind: str) -> dict:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
@@ -140,10 +160,25 @@ def _read_config(path: Path, name: str, kind: str) -> dict:
 def _check_config(config: dict, name: str, kind: str) -> None:
     """The architecture config.json declares, when it declares one, must be what `kind` loads."""
     if kind == "scorer":
-        if config.get("model_type") not in SCORER_CLASSES:
+        model_type = config.get("model_type")
+        if model_type not in SCORER_CLASSES:
             raise CheckpointError(
-                f"scorer checkpoint {name} is a {config.get('model_type')!r} model (config.json model_type); "
-                f"a scorer must be one of {', '.join(sorted(SCORER_CLASSES))} (CLIPModel, SiglipModel)"
+                f"scorer checkpoint {name} is a {model_type!r} model (config.json model_type); a scorer "
+                f"must be one of {', '.join(sorted(SCORER_CLASSES))} (CLIPModel, SiglipModel, "
+                "Blip2ForImageTextRetrieval)"
+            )
+        architectures = config.get("architectures") or []
+        retrieval = Blip2ForImageTextRetrieval.__name__
+        if model_type == "blip-2" and architectures and retrieval not in architectures:
+            raise CheckpointError(
+                f"scorer checkpoint {name} is a {', '.join(architectures)} checkpoint (config.json "
+                f"architectures); a BLIP-2 scorer is a {retrieval} one, e.g. Salesforce/blip2-itm-vit-g"
+            )
+        qformer = config.get("qformer_config") or {}
+        if model_type == "blip-2" and not any(qformer.get(key) for key in BLIP2_TEXT_INPUT_KEYS):
+            raise CheckpointError(
+                f"scorer checkpoint {name}: its Q-Former has no text layers (config.json qformer_config "
+                "use_qformer_text_input is not true), so it gives no ITM or ITC score"
             )
         return
     expected = KINDS[kind].__name__
@@ -244,13 +279,23 @@ def captioner_family(name: str) -> str:
     return BLIP if model_type == BLIP else "generate"
 
 
-def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype):
+def _scorer_config(source: str):
+    """A scorer's config, a BLIP-2 one with the Q-Former's text layers on under either spelling."""
+    config = AutoConfig.from_pretrained(source)
+    if config.model_type == "blip-2":
+        qformer = config.qformer_config
+        qformer.use_qformer_text_input = any(getattr(qformer, key, False) for key in BLIP2_TEXT_INPUT_KEYS)
+    return config
+
+
+def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype, config=None):
     verbosity = transformers_logging.get_verbosity()
     transformers_logging.set_verbosity_error()  # our own check below replaces the load report
     transformers_logging.disable_progress_bar()
     try:
+        settings = {} if config is None else {"config": config}
         model, info = model_class.from_pretrained(
-            source, use_safetensors=True, dtype=dtype, output_loading_info=True
+            source, use_safetensors=True, dtype=dtype, output_loading_info=True, **settings
         )
         if model_class in SCORER_CLASSES.values():
             processor = ScorerProcessor(
@@ -291,10 +336,10 @@ def load(name: str, kind: str, device: str = "cpu", precision: str = "fp32"):
     check_available(name, kind)
     source, where = _source(name), resolve_device(device)
     try:
-        model_class = (
-            SCORER_CLASSES[AutoConfig.from_pretrained(source).model_type] if kind == "scorer" else KINDS[kind]
-        )
-        model, info, processor = _quiet_from_pretrained(model_class, source, load_dtype(where, precision))
+        config = _scorer_config(source) if kind == "scorer" else None
+        model_class = SCORER_CLASSES[config.model_type] if config is not None else KINDS[kind]
+        dtype = load_dtype(where, precision)
+        model, info, processor = _quiet_from_pretrained(model_class, source, dtype, config)
     except OSError as error:
         raise CheckpointError(f"cannot load {kind} checkpoint {name}: {error}") from error
     if info["missing_keys"]:

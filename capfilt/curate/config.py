@@ -70,7 +70,9 @@ class CapfiltConfig:
         (),
         "Scorers beside the ITM filter, NAME=PATH_OR_HUB_ID comma-separated: CLIPModel or SiglipModel "
         "checkpoints (safetensors), each text's image-text cosine stored under NAME, e.g. "
-        "clip=openai/clip-vit-large-patch14,siglip=google/siglip-base-patch16-224.",
+        "clip=openai/clip-vit-large-patch14,siglip=google/siglip-base-patch16-224; "
+        "NAME=blip2-itm:CKPT / NAME=blip2-itc:CKPT, a Blip2ForImageTextRetrieval's ITM probability [0, 1] "
+        "or ITC similarity [-1, 1]; NAME=head:FILE.safetensors@BASE, a head on BASE's image embedding.",
         aliases=("--scorers",),
     )
     policy: str = _option(

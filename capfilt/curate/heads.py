@@ -10,6 +10,9 @@ safetensors once, docs/capfilt.md "Heads"; a pickle is never read here):
   keys `layers.{0,2,4,6,7}.*`.
 - `relu_mlp`: the same repository's ReLU variant (ava+logos-l14-reluMSE): a ReLU after each Linear but the
   last, keys `layers.{0,3,6,9,11}.*`.
+- `relu_chain`: `Sequential(Linear, ReLU, Linear, ReLU, ..., Linear)` of any depth, keys
+  `layers.{0,2,4,...}.*` (no odd index, so never an `mlp`): LAION-AI/CLIP-based-NSFW-Detector's Keras
+  models, their input normalisation folded into the first layer (tests/data/real/heads/convert_laion_nsfw.py).
 
 Widths are read from the weights (any width fits, the layers must chain down to 1 output). The file's
 safetensors metadata may say `output` (`identity`, default, or `sigmoid`: an NSFW-style probability) and
@@ -33,6 +36,8 @@ LAYOUTS = {
     "mlp": ((0, 2, 4, 6, 7), False),
     "relu_mlp": ((0, 3, 6, 9, 11), True),
 }
+# Any depth: its indices follow from the number of tensors (two per layer, layers 0, 2, 4, ...).
+RELU_CHAIN = "relu_chain"
 OUTPUTS = ("identity", "sigmoid")
 DEFAULT_RANGES = {"identity": (0.0, 10.0), "sigmoid": (0.0, 1.0)}
 MAX_HEADER_BYTES = 1 << 20
@@ -113,15 +118,17 @@ def describe(path: str, header: dict | None = None) -> HeadInfo:
     header = read_header(path) if header is None else header
     metadata = header.get("__metadata__") or {}
     shapes = {name: entry.get("shape") for name, entry in header.items() if name != "__metadata__"}
+    layouts = {**LAYOUTS, RELU_CHAIN: (tuple(range(0, len(shapes), 2)), True)}
     layout = next(
-        (name for name, (indices, _) in LAYOUTS.items() if set(shapes) == _keys(_prefixes(indices))), None
+        (name for name, (indices, _) in layouts.items() if set(shapes) == _keys(_prefixes(indices))), None
     )
     if layout is None:
         raise HeadError(
             f"head {path} has tensors {', '.join(sorted(shapes)) or 'none'}: not a known layout (linear: "
-            "weight, bias; mlp: layers.{0,2,4,6,7}.*; relu_mlp: layers.{0,3,6,9,11}.*)"
+            "weight, bias; mlp: layers.{0,2,4,6,7}.*; relu_mlp: layers.{0,3,6,9,11}.*; relu_chain: "
+            "layers.{0,2,4,...}.*)"
         )
-    indices, relu = LAYOUTS[layout]
+    indices, relu = layouts[layout]
     prefixes = _prefixes(indices)
     widths = [None]
     for prefix in prefixes:

@@ -1,9 +1,12 @@
-"""BLIP's three pretraining losses and its hard-negative mining, as plain functions of tensors."""
+"""BLIP's three pretraining losses and its hard-negative mining (within a rank or across ranks), as plain
+functions of tensors."""
 
 from __future__ import annotations
 
 import torch
 from torch.nn import functional as F
+
+from models.common import ranks
 
 
 def positive_targets(same_pair: torch.Tensor) -> torch.Tensor:
@@ -46,6 +49,17 @@ def sample_hard_negatives(
     neg_image = torch.multinomial(weights_t2i, 1).squeeze(1)
     neg_text = torch.multinomial(weights_i2t, 1).squeeze(1)
     return neg_image, neg_text
+
+
+def negative_pool(
+    image_embeds: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor, across_ranks: bool
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(images, text ids, text masks) that the indices of `sample_hard_negatives` point into: this rank's
+    batch, or every rank's in rank order (images with gradient, which flows back to the rank that encoded
+    them; ids and masks as constants), as BLIP's negative_all_rank and LAVIS's blip2_qformer."""
+    if not across_ranks:
+        return image_embeds, ids, mask
+    return ranks.all_ranks_with_grad(image_embeds), ranks.all_ranks(ids), ranks.all_ranks(mask)
 
 
 def _or_uniform(weights: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:

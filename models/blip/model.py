@@ -16,6 +16,7 @@ from transformers import BlipConfig, BlipTextLMHeadModel, BlipTextModel, BlipVis
 
 from models.blip import losses
 from models.blip.momentum import MomentumDistiller
+from models.common import ranks
 
 OBJECTIVES = ("itc", "itm", "lm")
 
@@ -45,6 +46,9 @@ class BlipObjectiveConfig:
     distill_alpha: float = 0.4
     # Training forwards over which alpha ramps up from 0 (BLIP: its first epoch); 0 = alpha from the start.
     distill_alpha_ramp_steps: int = 0
+    # Under torchrun, ITM hard negatives (and, without the momentum queue, ITC negatives) from every rank's
+    # batch, as BLIP's `negative_all_rank`; no effect in one process.
+    negative_all_rank: bool = False
 
 
 class BlipPretrainingModel(nn.Module):
@@ -131,33 +135,55 @@ class BlipPretrainingModel(nn.Module):
             image_feat, text_feat = self.itc_features(
                 image_embeds, batch["input_ids"], batch["attention_mask"]
             )
-            same_pair = batch["pair_ids"][:, None] == batch["pair_ids"][None, :]
-            sim_i2t = image_feat @ text_feat.t() / self.temp
-            sim_t2i = sim_i2t.t()
+            cross_rank = self.objective.negative_all_rank and ranks.world_size() > 1
             if self.distiller is not None:
+                # BLIP's ITC with the queue: the in-batch columns are this rank's momentum features (other
+                # ranks' arrive through the queue, blip_retrieval.py).
+                same_pair = batch["pair_ids"][:, None] == batch["pair_ids"][None, :]
                 sim_i2t, sim_t2i, soft_i2t, soft_t2i = self.distiller(batch, image_feat, text_feat, same_pair)
+                # ITM draws from the in-batch columns (blip_pretrain.py); across ranks, from the online
+                # features of every rank (blip_retrieval.py's negative_all_rank branch).
+                bs = same_pair.shape[0]
+                mining = (sim_i2t[:, :bs], sim_t2i[:, :bs], same_pair)
+                if cross_rank:
+                    with torch.no_grad():
+                        mining = self._similarities(image_feat, text_feat, batch["pair_ids"], ranks.all_ranks)
             else:
+                gather = ranks.all_ranks_with_grad if cross_rank else None
+                sim_i2t, sim_t2i, same_pair = self._similarities(
+                    image_feat, text_feat, batch["pair_ids"], gather
+                )
                 soft_i2t = soft_t2i = losses.positive_targets(same_pair)
+                mining = (sim_i2t, sim_t2i, same_pair)
             if "itc" in wants:
                 out["itc"] = losses.itc_loss(sim_i2t, sim_t2i, soft_i2t, soft_t2i)
             if "itm" in wants:
-                out["itm"] = self._itm_loss(image_embeds, batch, sim_i2t, sim_t2i, same_pair)
+                out["itm"] = self._itm_loss(image_embeds, batch, mining, cross_rank)
         if "lm" in wants:
             logits = self.lm_logits(image_embeds, batch["decoder_input_ids"], batch["decoder_attention_mask"])
             out["lm"] = losses.lm_loss(logits, batch["labels"], self.objective.label_smoothing)
         out["loss"] = sum(out.values())
         return out
 
-    def _itm_loss(self, image_embeds, batch, sim_i2t, sim_t2i, same_pair) -> torch.Tensor:
+    def _similarities(self, image_feat, text_feat, pair_ids, gather=None):
+        """(sim_i2t, sim_t2i, same_pair) of this rank's rows against its own batch (gather None) or against
+        every rank's (`gather`: ranks.all_ranks_with_grad for the loss, ranks.all_ranks for mining only)."""
+        if gather is None:
+            sim_i2t = image_feat @ text_feat.t() / self.temp
+            return sim_i2t, sim_i2t.t(), pair_ids[:, None] == pair_ids[None, :]
+        sim_i2t = image_feat @ gather(text_feat).t() / self.temp
+        sim_t2i = text_feat @ gather(image_feat).t() / self.temp
+        return sim_i2t, sim_t2i, pair_ids[:, None] == ranks.all_ranks(pair_ids)[None, :]
+
+    def _itm_loss(self, image_embeds, batch, mining, cross_rank: bool) -> torch.Tensor:
         ids, mask = batch["itm_input_ids"], batch["attention_mask"]
-        bs = ids.shape[0]
-        # Only the in-batch part of the similarities; queue columns (momentum mode) are not candidates.
-        neg_image, neg_text = losses.sample_hard_negatives(sim_i2t[:, :bs], sim_t2i[:, :bs], same_pair)
-        all_images = torch.cat([image_embeds, image_embeds[neg_image], image_embeds])
-        all_ids = torch.cat([ids, ids, ids[neg_text]])
-        all_mask = torch.cat([mask, mask, mask[neg_text]])
+        neg_image, neg_text = losses.sample_hard_negatives(*mining)
+        images, texts, masks = losses.negative_pool(image_embeds, ids, mask, cross_rank)
+        all_images = torch.cat([image_embeds, images[neg_image], image_embeds])
+        all_ids = torch.cat([ids, ids, texts[neg_text]])
+        all_mask = torch.cat([mask, mask, masks[neg_text]])
         logits = self.itm_logits(all_images, all_ids, all_mask)
-        return losses.itm_loss(logits, bs)
+        return losses.itm_loss(logits, ids.shape[0])
 
 
 def share_text_layers(encoder: BlipTextModel, decoder: BlipTextLMHeadModel) -> None:

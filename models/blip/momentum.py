@@ -10,22 +10,13 @@ from __future__ import annotations
 import copy
 
 import torch
-import torch.distributed as dist
 from torch import nn
 from torch.nn import functional as F
 from torch.nn.functional import normalize
 
+from models.common.ranks import all_ranks
+
 ONLINE_PARTS = ("vision_model", "vision_proj", "text_encoder", "text_proj")
-
-
-@torch.no_grad()
-def all_ranks(tensor: torch.Tensor) -> torch.Tensor:
-    """Every rank's rows in rank order (BLIP's concat_all_gather); the tensor itself outside DDP."""
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
-        return tensor
-    parts = [torch.empty_like(tensor) for _ in range(dist.get_world_size())]
-    dist.all_gather(parts, tensor.contiguous())
-    return torch.cat(parts)
 
 
 class MomentumDistiller(nn.Module):

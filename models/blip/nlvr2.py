@@ -74,8 +74,9 @@ def merges(layer: int, num_layers: int) -> bool:
     return layer >= num_layers // 2
 
 
-class BlipNlvr2Model(nn.Module):
-    """Vision transformer + twin-cross-attention text encoder + MLP head; forward(batch) gives the loss."""
+class TwinImageEncoder(nn.Module):
+    """Vision transformer + the image-grounded text encoder with twin cross-attention: what BLIP's NLVR2
+    model and its text-assignment pretraining (models/blip/text_assignment.py) share, under the same names."""
 
     def __init__(self, config: BlipConfig):
         super().__init__()
@@ -86,7 +87,26 @@ class BlipNlvr2Model(nn.Module):
         layers = self.text_encoder.encoder.layer
         for index, layer in enumerate(layers):
             layer.crossattention = TwinCrossAttention(text_config, index, merges(index, len(layers)))
-        hidden = text_config.hidden_size
+
+    def image_embeds(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        """(images, channels, height, width) -> (images, patches, width)."""
+        return self.vision_model(pixel_values=pixel_values).last_hidden_state
+
+    def fuse(self, first: torch.Tensor, second: torch.Tensor, input_ids, attention_mask) -> torch.Tensor:
+        """The text's first-token state, its cross-attention reading `first` (self0) and `second` (self1)."""
+        both = torch.cat([first, second], dim=1)  # left patches, then right patches: each twin halves it
+        fused = self.text_encoder(
+            input_ids=input_ids, attention_mask=attention_mask, encoder_hidden_states=both
+        ).last_hidden_state
+        return fused[:, 0, :]
+
+
+class BlipNlvr2Model(TwinImageEncoder):
+    """The twin encoder + an MLP head; forward(batch) gives the loss."""
+
+    def __init__(self, config: BlipConfig):
+        super().__init__(config)
+        hidden = config.text_config.hidden_size
         self.cls_head = nn.Sequential(nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 2))
 
     def logits(self, pixel_values: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor):
@@ -94,13 +114,9 @@ class BlipNlvr2Model(nn.Module):
         batch, pair = pixel_values.shape[:2]
         if pair != 2:
             raise ValueError(f"NLVR2 takes two images per statement, got {pair}")
-        embeds = self.vision_model(pixel_values=pixel_values.flatten(0, 1)).last_hidden_state
-        # (batch * 2, patches, width) -> (batch, 2 * patches, width): left patches, then right patches.
-        both = embeds.view(batch, 2 * embeds.shape[1], embeds.shape[2])
-        fused = self.text_encoder(
-            input_ids=input_ids, attention_mask=attention_mask, encoder_hidden_states=both
-        ).last_hidden_state
-        return self.cls_head(fused[:, 0, :])
+        embeds = self.image_embeds(pixel_values.flatten(0, 1))
+        embeds = embeds.view(batch, 2, *embeds.shape[1:])
+        return self.cls_head(self.fuse(embeds[:, 0], embeds[:, 1], input_ids, attention_mask))
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         logits = self.logits(batch["pixel_values"], batch["input_ids"], batch["attention_mask"])

@@ -60,9 +60,10 @@ class Nlvr2Pairs(ParquetImageText):
         }
 
 
-class Nlvr2Collator(ClipCollator):
-    """Statements tokenized with BLIP's first token for image-grounded encoding ([ENC] in BLIP's code);
-    images stacked to (batch, 2, C, H, W). The stacking and tokenizing are CLIP's collator's own."""
+class TwinTextCollator(ClipCollator):
+    """Texts tokenized with BLIP's first token for image-grounded encoding ([ENC] in BLIP's code), images
+    stacked: what NLVR2 and its text-assignment pretraining share. The stacking and tokenizing are CLIP's
+    collator's own."""
 
     def __init__(self, tokenizer, max_length: int = 35, first_token: str = "enc"):
         super().__init__(tokenizer, max_length)
@@ -71,5 +72,13 @@ class Nlvr2Collator(ClipCollator):
     def __call__(self, samples: list[dict]) -> dict:
         batch = super().__call__(samples)
         batch["input_ids"] = conventions.itm_input_ids(batch["input_ids"], self.tokenizer, self.first_token)
+        return batch
+
+
+class Nlvr2Collator(TwinTextCollator):
+    """Statements with their first token, images stacked to (batch, 2, C, H, W), true/false labels."""
+
+    def __call__(self, samples: list[dict]) -> dict:
+        batch = super().__call__(samples)
         batch["labels"] = torch.tensor([s["label"] for s in samples], dtype=torch.long)
         return batch

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import save_file
+from torch import nn
 from transformers import BlipConfig, BlipProcessor
 
 import schemas
@@ -25,16 +26,22 @@ from schemas.nlvr2 import LABEL, NLVR2, STATEMENT
 
 log = logging.getLogger(__name__)
 
-TASK_MARKER = "blip_task"  # config.json key of an exported NLVR2 model: "nlvr2"
-# Parts a pretrained BLIP checkpoint never has: they start fresh (as in BLIP) without a warning.
-NEW_PARTS = ("cls_head.", ".merge_layer.")
+TASK_MARKER = "blip_task"  # config.json key of an exported NLVR2 model: "nlvr2" (or "nlvr2_pretrain")
+# Parts a checkpoint of each kind lacks by design; they start fresh (as in BLIP) without a warning. Any BLIP
+# checkpoint lacks the head and merge layers; a text-assignment export (models/blip/text_assignment_task.py)
+# has every weight but the true/false head; an NLVR2 export has them all.
+FRESH_PARTS = {None: ("cls_head.", ".merge_layer."), "nlvr2_pretrain": ("cls_head.",), "nlvr2": ()}
 
 
 @dataclass
 class Nlvr2Args:
     """The flags of `models.finetune nlvr2` beside the training ones."""
 
-    init: str = option("", "BLIP checkpoint dir or hub id: pretrained (twins initialised) or an NLVR2 export")
+    init: str = option(
+        "",
+        "BLIP checkpoint dir or hub id: pretrained (twins initialised), a finetune nlvr2_pretrain output "
+        "(twins kept) or an NLVR2 export",
+    )
     max_text_length: int = option(40, "tokens per statement, [CLS] and [SEP] included")
     first_token: str = option(
         "",
@@ -55,32 +62,40 @@ def first_token_for(config: BlipConfig, tokenizer, chosen: str = "") -> str:
     return "enc" if enc_token_id(tokenizer) is not None else "cls"
 
 
-def load_nlvr2(source: str) -> tuple[BlipNlvr2Model, BlipProcessor]:
-    """An NLVR2 model from a BLIP checkpoint: a pretrained one (each twin's halves both get the pretrained
-    cross-attention block; head and merge layers fresh) or an NLVR2 export (every weight)."""
-    directory = resolve(source)
-    config = BlipConfig.from_pretrained(directory)
-    model = BlipNlvr2Model(config)
+def load_twin_weights(model: nn.Module, directory: Path, source: str, fresh: dict) -> None:
+    """A BLIP checkpoint's weights into a twin-encoder model: each pretrained cross-attention block copied
+    into both halves of its twin, twins already there (NLVR2 or text-assignment outputs) kept as they are.
+    `fresh` maps the checkpoint's `blip_task` to the parts it lacks by design; others missing are named."""
     wanted = model.state_dict()
     state = twin_state_dict(read_state_dict(directory), set(wanted))
     mismatched = [k for k, v in state.items() if v.shape != wanted[k].shape]
     if mismatched:
         raise ValueError(f"{source}: weights with unexpected shapes for this config: {mismatched[:5]}")
     missing = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False).missing_keys
-    exported = getattr(config, TASK_MARKER, None) == "nlvr2"
-    unexpected = [k for k in missing if exported or not any(part in k for part in NEW_PARTS)]
+    marker = getattr(model.config, TASK_MARKER, None)
+    expected = fresh.get(marker, fresh[None])
+    unexpected = [k for k in missing if not any(part in k for part in expected)]
     if unexpected:
         parts = sorted({".".join(k.split(".")[:2]) for k in unexpected})
         log.warning(
             "%s has no weights for %s: those start from a fresh initialisation", source, ", ".join(parts)
         )
+
+
+def load_nlvr2(source: str) -> tuple[BlipNlvr2Model, BlipProcessor]:
+    """An NLVR2 model from a BLIP checkpoint: a pretrained one (each twin's halves both get the pretrained
+    cross-attention block; head and merge layers fresh), a text-assignment output (every weight but the
+    head) or an NLVR2 export (every weight)."""
+    directory = resolve(source)
+    model = BlipNlvr2Model(BlipConfig.from_pretrained(directory))
+    load_twin_weights(model, directory, source, FRESH_PARTS)
     return model, BlipProcessor.from_pretrained(directory)
 
 
 def save_nlvr2(
-    model: BlipNlvr2Model, processor, directory: Path, first_token: str, dtype=torch.float32
+    model: nn.Module, processor, directory: Path, first_token: str, dtype=torch.float32, task: str = "nlvr2"
 ) -> Path:
-    """model.safetensors (every weight), config.json marked `blip_task: nlvr2`, and the processor.
+    """model.safetensors (every weight), config.json marked `blip_task: TASK`, and the processor.
 
     transformers has no NLVR2 class; `load_nlvr2` reads the directory back, and its vision and text
     encoder weights keep transformers' BLIP names."""
@@ -91,39 +106,51 @@ def save_nlvr2(
     }
     save_file(state, directory / WEIGHTS, metadata={"format": "pt"})
     config = model.config
-    setattr(config, TASK_MARKER, "nlvr2")
+    setattr(config, TASK_MARKER, task)
     config.nlvr2_first_token = first_token
     config.save_pretrained(directory)
     processor.save_pretrained(directory)
     return directory
 
 
-def nlvr2_task(args: Nlvr2Args, train: TrainConfig) -> Task:
+STORAGES = {"float32": torch.float32, "float16": torch.float16}  # --export_dtype
+
+
+def check_common_args(args) -> None:
+    """--init and --export_dtype of a twin-encoder run (nlvr2, nlvr2_pretrain), before anything is built."""
     if not args.init:
         raise ValueError(
             "--init is required: the BLIP checkpoint (pretrained, or an NLVR2 export) to start from"
         )
-    storages = {"float32": torch.float32, "float16": torch.float16}
-    if args.export_dtype not in storages:
+    if args.export_dtype not in STORAGES:
         raise ValueError(f"--export_dtype must be float32 or float16, got {args.export_dtype!r}")
+
+
+def twin_task(name: str, marker: str, model, processor, args, train: TrainConfig, collator, dataset) -> Task:
+    """A twin-encoder run's Task: first token, transform, collator and export (`blip_task: marker`)."""
+    first = first_token_for(model.config, processor.tokenizer, args.first_token)
+
+    def export(trained: nn.Module, directory: Path) -> None:
+        save_nlvr2(trained, processor, Path(directory), first, STORAGES[args.export_dtype], task=marker)
+        log.info("wrote the %s model to %s", marker, directory)
+
+    return Task(
+        name=name,
+        model=model,
+        transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
+        collate=collator(processor.tokenizer, args.max_text_length, first),
+        export=export,
+        dataset=dataset,
+    )
+
+
+def nlvr2_task(args: Nlvr2Args, train: TrainConfig) -> Task:
+    check_common_args(args)
     for path in schemas.expand(train.data):  # refused before anything is built or trained
         check_nlvr2_file(path)
     torch.manual_seed(train.seed)  # the fresh head is identical on every rank
     model, processor = load_nlvr2(args.init)
-    first = first_token_for(model.config, processor.tokenizer, args.first_token)
-
-    def export(trained: BlipNlvr2Model, directory: Path) -> None:
-        save_nlvr2(trained, processor, Path(directory), first, storages[args.export_dtype])
-        log.info("wrote the NLVR2 model to %s", directory)
-
-    return Task(
-        name="blip-nlvr2",
-        model=model,
-        transform=ImageTransform(processor.image_processor, Augmentation(train.crop_scale_min, train.hflip)),
-        collate=Nlvr2Collator(processor.tokenizer, args.max_text_length, first),
-        export=export,
-        dataset=Nlvr2Pairs,
-    )
+    return twin_task("blip-nlvr2", "nlvr2", model, processor, args, train, Nlvr2Collator, Nlvr2Pairs)
 
 
 @torch.no_grad()

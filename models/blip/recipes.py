@@ -35,7 +35,31 @@ def paper_settings(kind: str, max_steps: int) -> dict:
         # RandomAugment(2, 5): data/__init__.py's transform_train, which BLIP's fine-tuning and its
         # pretraining (create_dataset('pretrain', ...)) both use.
         "randaugment": True,
+        # ITM hard negatives from every GPU's batch in retrieval fine-tuning (retrieval_coco.yaml, the data
+        # the paper's filter is tuned on; retrieval_flickr.yaml has False); blip_pretrain.py mines in its
+        # own rank's batch.
+        "negative_all_rank": kind == "filter",
     }
+
+
+def paper_augmentation(kind: str) -> dict:
+    """BLIP's transform_train crop and flip (data/__init__.py): RandomResizedCrop(scale=(min_scale, 1)),
+    min_scale 0.5 by default and 0.2 for pretraining (pretrain.py), then RandomHorizontalFlip."""
+    return {"crop_scale_min": 0.2 if kind == "pretrain" else 0.5, "hflip": True}
+
+
+def demo_augmentation(kind: str) -> dict:
+    """None: the demo world's captions name positions ("on the left") and every object, so a flip makes
+    them wrong and a tight crop can cut an object out."""
+    return {"crop_scale_min": 1.0, "hflip": False}
+
+
+def apply_recipe_augmentation(train, recipe: str, kind: str):
+    """A copy of the training flags with --crop_scale_min/--hflip, when unset, from the chosen recipe
+    (`paper` or `demo`, as resolved by apply_recipe)."""
+    settings = (paper_augmentation if recipe == "paper" else demo_augmentation)(kind)
+    unset = {key: value for key, value in settings.items() if getattr(train, key) is None}
+    return dataclasses.replace(train, **unset)
 
 
 def demo_settings(kind: str, max_steps: int) -> dict:
@@ -52,6 +76,8 @@ def demo_settings(kind: str, max_steps: int) -> dict:
         # The demo world's captions name exact colours and positions: AutoContrast/Equalize move colours,
         # shifts and rotations can push a small shape out of frame, and the shipped models trained without.
         "randaugment": False,
+        # As paper: one process is unchanged by it, and under torchrun more negatives cost one gather.
+        "negative_all_rank": kind == "filter",
     }
 
 

@@ -14,7 +14,7 @@ from models.blip.collate import BlipCollator
 from models.blip.conventions import DEFAULT_ITM_FIRST_TOKEN, prompt_length, special_ids
 from models.blip.model import TASK_OBJECTIVES, BlipObjectiveConfig, BlipPretrainingModel
 from models.blip.presets import PRESETS, blip_config
-from models.blip.recipes import RECIPES, apply_recipe
+from models.blip.recipes import RECIPES, apply_recipe, apply_recipe_augmentation
 from models.common.tokenizer import train_wordpiece
 from models.training.data import iter_texts
 from models.training.distributed import barrier, is_main
@@ -104,6 +104,14 @@ class BlipConfigArgs:
         default=None,
         metadata={"help": "BLIP's RandomAugment(2, 5) on training images; default: the recipe's (paper: on)"},
     )
+    negative_all_rank: bool | None = field(
+        default=None,
+        metadata={
+            "help": "under torchrun, ITM hard negatives (and, without --momentum, ITC negatives) from every "
+            "rank's batch; default: the recipe's (BLIP's negative_all_rank: on for the filter, off in "
+            "pretraining)"
+        },
+    )
     itm_first_token: str = field(
         default=DEFAULT_ITM_FIRST_TOKEN,
         metadata={
@@ -127,6 +135,7 @@ def objective_config(args: BlipConfigArgs, kind: str) -> BlipObjectiveConfig:
         queue_size=args.queue_size,
         distill_alpha=args.distill_alpha,
         distill_alpha_ramp_steps=args.distill_alpha_ramp_steps,
+        negative_all_rank=args.negative_all_rank,
     )
 
 
@@ -171,6 +180,7 @@ def build_model(
 def blip_task(kind: str, args: BlipConfigArgs, train: TrainConfig) -> Task:
     """pretrain (ITC + ITM + LM), captioner (LM) or filter (ITC + ITM)."""
     args = apply_recipe(args, kind, train.max_steps)
+    train = apply_recipe_augmentation(train, args.recipe, kind)
     log.info("BLIP %s with the %s recipe", kind, args.recipe)
     model, processor = build_model(kind, args, train)
     # Recorded in config.json so that whoever scores with the exported model uses the same conventions.

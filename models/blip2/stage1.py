@@ -21,6 +21,7 @@ from transformers.models.blip_2.modeling_blip_2 import Blip2TextEmbeddings
 # Stage 1 is BLIP's ITC/ITM/ITG recipe on the Q-Former (BLIP-2 sec. 3.2): it builds on BLIP's own losses.
 from models.blip import losses
 from models.blip2.masks import additive, attention_mask
+from models.common import ranks
 from models.common.losses import caption_loss
 from models.lm.model import freeze
 
@@ -31,6 +32,9 @@ class Stage1Objective:
     label_smoothing: float = 0.1  # ITG, as in BLIP-2's code
     # ITC targets smoothed by 0.1 as LAVIS's blip2_qformer (`F.cross_entropy(..., label_smoothing=0.1)`).
     itc_label_smoothing: float = 0.1
+    # Under torchrun, ITC and ITM negatives from every rank's batch (LAVIS's blip2_qformer always gathers);
+    # no effect in one process.
+    negative_all_rank: bool = True
 
 
 class PredictionHead(nn.Module):
@@ -94,11 +98,15 @@ class Blip2Stage1(nn.Module):
             encoder_hidden_states=image_embeds,
         ).last_hidden_state
 
+    def itc_features(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Normalised query features (B, Q, E) and text [CLS] features (B, E) of ITC states."""
+        image_feat = normalize(self.vision_projection(states[:, : self.num_queries]), dim=-1)
+        text_feat = normalize(self.text_projection(states[:, self.num_queries]), dim=-1)
+        return image_feat, text_feat
+
     def similarity(self, states: torch.Tensor) -> torch.Tensor:
         """sim[i, j] = max over image i's queries of cos(query, text j's [CLS]) / temperature."""
-        image_feat = normalize(self.vision_projection(states[:, : self.num_queries]), dim=-1)  # (B, Q, E)
-        text_feat = normalize(self.text_projection(states[:, self.num_queries]), dim=-1)  # (B, E)
-        return torch.einsum("iqe,je->ijq", image_feat, text_feat).amax(-1) / self.temp
+        return query_similarity(*self.itc_features(states)) / self.temp
 
     def itm_logits(self, image_embeds, input_ids, text_mask) -> torch.Tensor:
         """No-match / match logits, averaged over the queries (BLIP-2)."""
@@ -111,19 +119,31 @@ class Blip2Stage1(nn.Module):
             self.temp.clamp_(0.001, 0.5)
         image_embeds = self.image_embeds(batch["pixel_values"])
         ids, mask = batch["input_ids"], batch["attention_mask"]
-        sim_i2t = self.similarity(self.qformer_states("itc", image_embeds, ids, mask))
-        sim_t2i = sim_i2t.t()
-        same_pair = batch["pair_ids"][:, None] == batch["pair_ids"][None, :]
+        image_feat, text_feat = self.itc_features(self.qformer_states("itc", image_embeds, ids, mask))
+        pair_ids = batch["pair_ids"]
+        cross_rank = self.objective.negative_all_rank and ranks.world_size() > 1
+        if cross_rank:
+            # This rank's rows against every rank's columns, gathered with gradient. LAVIS gathers without
+            # (concat_all_gather): the same loss, but its gradient lacks the other ranks' terms; this one
+            # equals the gradient over the global batch in one process.
+            sim_i2t = query_similarity(image_feat, ranks.all_ranks_with_grad(text_feat)) / self.temp
+            sim_t2i = query_similarity(ranks.all_ranks_with_grad(image_feat), text_feat).t() / self.temp
+            same_pair = pair_ids[:, None] == ranks.all_ranks(pair_ids)[None, :]
+        else:
+            sim_i2t = query_similarity(image_feat, text_feat) / self.temp
+            sim_t2i = sim_i2t.t()
+            same_pair = pair_ids[:, None] == pair_ids[None, :]
         targets = losses.smoothed(losses.positive_targets(same_pair), self.objective.itc_label_smoothing)
         out = {"itc": losses.itc_loss(sim_i2t, sim_t2i, targets, targets)}
 
         bs = ids.shape[0]
         neg_image, neg_text = losses.sample_hard_negatives(sim_i2t, sim_t2i, same_pair)
         itm_ids = batch["itm_input_ids"]
+        images, texts, masks = losses.negative_pool(image_embeds, itm_ids, mask, cross_rank)
         logits = self.itm_logits(
-            torch.cat([image_embeds, image_embeds[neg_image], image_embeds]),
-            torch.cat([itm_ids, itm_ids, itm_ids[neg_text]]),
-            torch.cat([mask, mask, mask[neg_text]]),
+            torch.cat([image_embeds, images[neg_image], image_embeds]),
+            torch.cat([itm_ids, itm_ids, texts[neg_text]]),
+            torch.cat([mask, mask, masks[neg_text]]),
         )
         out["itm"] = losses.itm_loss(logits, bs)
 
@@ -142,3 +162,8 @@ class Blip2Stage1(nn.Module):
         )
         logits = self.itg_head(states[:, self.num_queries :])
         return caption_loss(logits, batch["labels"], reduction="none")
+
+
+def query_similarity(image_feat: torch.Tensor, text_feat: torch.Tensor) -> torch.Tensor:
+    """sim[i, j] = max over image i's queries (I, Q, E) of cos(query, text j's feature) (J, E)."""
+    return torch.einsum("iqe,je->ijq", image_feat, text_feat).amax(-1)

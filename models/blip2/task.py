@@ -61,6 +61,10 @@ class Blip2Args:
     max_text_length: int = field(default=35, metadata={"help": "text tokens per caption"})
     temperature: float = field(default=0.07, metadata={"help": "initial ITC temperature (learned)"})
     label_smoothing: float = field(default=0.1, metadata={"help": "ITG label smoothing"})
+    negative_all_rank: bool = field(
+        default=True,
+        metadata={"help": "stage 1 under torchrun: ITC and ITM negatives from every rank's batch (LAVIS)"},
+    )
     prompt: str = field(default="", metadata={"help": "stage 2: text before the caption, not a target"})
 
 
@@ -93,7 +97,10 @@ def stage1_task(args: Blip2Args, train: TrainConfig) -> Task:
         qformer_sizes=text_init.qformer_sizes if text_init else None,
     )
     torch.manual_seed(train.seed)
-    model = Blip2Stage1(config, Stage1Objective(args.temperature, args.label_smoothing))
+    model = Blip2Stage1(
+        config,
+        Stage1Objective(args.temperature, args.label_smoothing, negative_all_rank=args.negative_all_rank),
+    )
     if tower:
         model.vision_model.load_state_dict(tower.state_dict, strict=True)
         processor = tower.image_processor  # the tower's own resolution and normalisation

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file
 
 WEIGHTS = "model.safetensors"
@@ -32,4 +33,14 @@ def read_state_dict(directory: Path) -> dict[str, torch.Tensor]:
         for shard in shards:
             state.update(load_file(directory / shard))
         return state
+    raise FileNotFoundError(f"{directory}: no {WEIGHTS} (only safetensors checkpoints are read)")
+
+
+def state_dict_keys(directory: Path) -> set[str]:
+    """The tensor names of a (possibly sharded) safetensors checkpoint, without reading the tensors."""
+    if (directory / WEIGHTS).exists():
+        with safe_open(directory / WEIGHTS, "pt") as weights:
+            return set(weights.keys())
+    if (directory / WEIGHTS_INDEX).exists():
+        return set(json.loads((directory / WEIGHTS_INDEX).read_text())["weight_map"])
     raise FileNotFoundError(f"{directory}: no {WEIGHTS} (only safetensors checkpoints are read)")

@@ -39,11 +39,19 @@ class TrainConfig:
     shuffle_buffer: int = field(
         default=1000, metadata={"help": "samples held by each reader's shuffle buffer"}
     )
-    crop_scale_min: float = field(
-        default=1.0, metadata={"help": "random resized crop down to this area fraction; 1 = no crop"}
+    crop_scale_min: float | None = field(
+        default=None,
+        metadata={
+            "help": "random resized crop down to this area fraction; 1 = no crop; default: the task's "
+            "(1; BLIP's paper recipe: 0.5, 0.2 in pretraining)"
+        },
     )
-    hflip: bool = field(
-        default=False, metadata={"help": "random horizontal flips (wrong for left/right captions)"}
+    hflip: bool | None = field(
+        default=None,
+        metadata={
+            "help": "random horizontal flips (wrong for left/right captions); default: the task's (off; "
+            "BLIP's paper recipe: on)"
+        },
     )
     precision: str = field(
         default="auto",

@@ -71,13 +71,20 @@ class Augmentation:
 
     Off by default: the demo world's captions name positions ("on the left") and every object, so a flip
     makes them wrong and a tight crop can cut objects out. BLIP's setting on real photos is
-    crop_scale_min=0.5 with flips.
+    crop_scale_min=0.5 with flips (its `paper` recipe). None (a flag left unset) is the default.
     """
 
-    crop_scale_min: float = 1.0
-    hflip: bool = False
+    crop_scale_min: float | None = 1.0
+    hflip: bool | None = False
     # BLIP's RandomAugment(2, 5) after crop and flip (`randaugment`); off unless a recipe turns it on.
-    randaugment: bool = False
+    randaugment: bool | None = False
+
+    def __post_init__(self):
+        self.crop_scale_min = 1.0 if self.crop_scale_min is None else float(self.crop_scale_min)
+        if not 0.0 < self.crop_scale_min <= 1.0:
+            raise ValueError(f"--crop_scale_min must be in (0, 1], got {self.crop_scale_min}")
+        self.hflip = bool(self.hflip)
+        self.randaugment = bool(self.randaugment)
 
     def __call__(self, image: Image.Image, rng: random.Random) -> Image.Image:
         if self.crop_scale_min < 1.0:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -9,6 +10,7 @@ from safetensors.torch import load_file, save_file
 
 from capfilt.curate import checkpoints, heads, scorer_specs
 from capfilt.curate.engines.interfaces import ScorerSettings
+from capfilt.curate.engines.reference.head_scorer import build_head
 from capfilt.curate.engines.registry import load_scorers
 from tests.helpers.head_tiny import save_tiny_head
 from tests.helpers.scorer_tiny import save_tiny_scorer
@@ -33,13 +35,13 @@ def reference(weights, layout, embedding, sigmoid=False):
         value = embedding
         for position, index in enumerate(layer_indices):
             value = value @ weights[f"layers.{index}.weight"].T + weights[f"layers.{index}.bias"]
-            if layout == "relu_mlp" and position < len(layer_indices) - 1:
+            if layout in ("relu_mlp", "relu_chain") and position < len(layer_indices) - 1:
                 value = torch.relu(value)
     value = value.squeeze(-1)
     return torch.sigmoid(value) if sigmoid else value
 
 
-@pytest.mark.parametrize("layout", ["linear", "mlp", "relu_mlp"])
+@pytest.mark.parametrize("layout", ["linear", "mlp", "relu_mlp", "relu_chain"])
 def test_a_head_gives_every_text_the_head_of_the_normalised_clip_image_embedding(tmp_path, clip, layout):
     path, weights = save_tiny_head(tmp_path / "head.safetensors", layout, CLIP_WIDTH, seed=7,
                                    metadata={"score_range": "-100,100"})  # fmt: skip
@@ -118,3 +120,48 @@ def test_laions_published_linear_head_scores_a_768_wide_clip(tmp_path):
     weights = load_file(real)
     expected = reference(weights, "linear", cosine.image_embeddings(IMAGES)).clamp(0, 10)
     assert head.image_scores(IMAGES) == pytest.approx(expected.tolist(), abs=1e-5)
+
+
+def keras_nsfw(raw, embeddings: np.ndarray) -> np.ndarray:
+    """LAION's autokeras NSFW model as Keras computes it, from its original tensors: the categorical
+    columns' vocabulary index (0: a value not in it), Normalization, Dense+ReLU layers, Dense, sigmoid."""
+    x = embeddings.astype(np.float64).copy()
+    x[:, raw["categorical"]] = 0.0
+    x = (x - raw["mean"]) / np.maximum(np.sqrt(raw["variance"]), 1e-7)
+    depth = sum(name.startswith("kernel_") for name in raw.files)
+    for i in range(depth):
+        x = x @ raw[f"kernel_{i}"] + raw[f"bias_{i}"]
+        x = np.maximum(x, 0.0) if i < depth - 1 else x
+    return 1.0 / (1.0 + np.exp(-x[:, 0]))
+
+
+def test_laions_nsfw_detector_converted_from_keras_scores_real_clip_embeddings(tmp_path):
+    real = str(REAL / "laion_nsfw_vit_b_32.safetensors")
+    info = heads.describe(real)
+    assert (info.layout, info.widths, info.output, info.score_range) == (
+        "relu_chain",
+        (512, 32, 32, 1),
+        "sigmoid",
+        (0.0, 1.0),
+    )
+    # Two real CLIP ViT-B/32 embeddings (LAION's violence prompts), unit vectors near them and random unit
+    # vectors: the folded head equals Keras' arithmetic on the original tensors.
+    real_embeddings = np.load(REAL / "laion_violence_prompts_vit_b_32.npy")
+    generator = np.random.default_rng(0)
+    others = np.concatenate([real_embeddings[[0, 1] * 4] + generator.normal(0, 0.03, (8, 512)),
+                             generator.normal(size=(16, 512))])  # fmt: skip
+    embeddings = np.concatenate([real_embeddings, others / np.linalg.norm(others, axis=1, keepdims=True)])
+    with np.load(REAL / "laion_nsfw_vit_b_32_keras.npz") as raw:
+        expected = keras_nsfw(raw, embeddings)
+    head = build_head(info, load_file(real))
+    with torch.no_grad():
+        folded = torch.sigmoid(head(torch.from_numpy(embeddings).float()).squeeze(-1)).double().numpy()
+    assert np.allclose(folded, expected, rtol=1e-4, atol=1e-6)
+    assert expected.min() < 1e-3 and expected.max() > 0.5  # the inputs reach both verdicts
+    # Loaded by --scorer on a 512-wide CLIP (ViT-B/32's projection_dim), scores in [0, 1].
+    clip = str(save_tiny_scorer("clip", tmp_path / "clip512", seed=2, projection_dim=512))
+    entries = (f"clip={clip}", f"nsfw=head:{real}@clip")
+    scorer_specs.check_scorers(entries)
+    assert scorer_specs.scorer_ranges(entries)["nsfw"] == (0.0, 1.0)
+    _, nsfw = load_scorers([ScorerSettings(n, v) for n, v in scorer_specs.parse_scorers(entries)])
+    assert all(0.0 <= value <= 1.0 for value in nsfw.image_scores(IMAGES))

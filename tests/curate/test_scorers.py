@@ -52,7 +52,7 @@ def test_the_itm_filter_is_the_scorer_named_itm():
 
 def test_a_blip_checkpoint_is_refused_as_a_scorer_with_the_reason(tiny_blip):
     with pytest.raises(
-        checkpoints.CheckpointError, match=r"is a 'blip' model .* must be one of clip, siglip"
+        checkpoints.CheckpointError, match=r"is a 'blip' model .* must be one of blip-2, clip, siglip"
     ):
         checkpoints.check_available(tiny_blip["filter"], "scorer")
 

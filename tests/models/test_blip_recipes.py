@@ -12,9 +12,10 @@ from PIL import Image
 from transformers import BlipImageProcessorPil, BlipProcessor
 
 from models.blip import conventions
-from models.blip.recipes import apply_recipe, chosen_recipe
-from models.blip.task import BlipConfigArgs
+from models.blip.recipes import apply_recipe, apply_recipe_augmentation, chosen_recipe
+from models.blip.task import BlipConfigArgs, blip_task, objective_config
 from models.common.tokenizer import train_wordpiece
+from models.training.task import TrainConfig
 from models.training.transforms import Augmentation, randaugment, randaugment_op
 from tests.helpers.blip_data import pair_rows
 from tests.helpers.blip_pretraining import batch, tiny_model
@@ -49,6 +50,11 @@ def test_paper_recipe_is_blips_settings_and_a_given_flag_wins():
     assert filter_run.distill_alpha_ramp_steps == 100 and filter_run.prompt == conventions.DEFAULT_PROMPT
     given = apply_recipe(BlipConfigArgs(preset="base", momentum=False, prompt="a photo of "), "pretrain", 20)
     assert given.momentum is False and given.prompt == "a photo of "
+    # negative_all_rank: retrieval_coco.yaml's True for the filter; blip_pretrain.py mines within its rank.
+    assert filter_run.negative_all_rank is True and pretrain.negative_all_rank is False
+    own_rank = apply_recipe(BlipConfigArgs(preset="base", negative_all_rank=False), "filter", 600)
+    assert own_rank.negative_all_rank is False
+    assert objective_config(filter_run, "filter").negative_all_rank is True
 
 
 def test_demo_recipe_keeps_the_demo_departures():
@@ -112,3 +118,22 @@ def test_randaugment_is_seeded_and_in_the_paper_recipe_only():
     assert apply_recipe(BlipConfigArgs(preset="demo"), "filter", 60).randaugment is False
     augmented = Augmentation(randaugment=True)(image, random.Random(3))
     assert augmented.size == image.size
+
+
+def test_paper_recipe_crops_and_flips_as_blips_transform_train(tmp_path):
+    """RandomResizedCrop(scale=(0.5, 1)) and RandomHorizontalFlip (data/__init__.py; min_scale 0.2 in
+    pretrain.py); demo: neither; a given flag wins; other tasks keep their defaults."""
+    init = save_hub_layout("filter", tmp_path / "init", seed=0)
+    run = TrainConfig(output=str(tmp_path / "run"), max_steps=10)
+
+    def augmentation(recipe, train=run):
+        task = blip_task("filter", BlipConfigArgs(init=str(init), recipe=recipe), train)
+        return task.transform.augmentation.crop_scale_min, task.transform.augmentation.hflip
+
+    assert augmentation("paper") == (0.5, True)
+    assert augmentation("demo") == (1.0, False)
+    assert augmentation("paper", dataclasses.replace(run, crop_scale_min=0.8, hflip=False)) == (0.8, False)
+    assert apply_recipe_augmentation(run, "paper", "pretrain").crop_scale_min == 0.2
+    assert (Augmentation(None, None).crop_scale_min, Augmentation(None, None).hflip) == (1.0, False)
+    with pytest.raises(ValueError, match="--crop_scale_min"):
+        Augmentation(crop_scale_min=0.0)

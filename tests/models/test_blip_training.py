@@ -96,6 +96,8 @@ def test_two_process_ddp_run_completes_and_ranks_see_disjoint_data(data, tmp_pat
         # A small buffer keeps each rank inside its first epoch (later epochs reshuffle files across ranks).
         "--shuffle_buffer",
         "4",
+        # ITC and ITM negatives from both ranks, through DDP in the real loop (pretraining's default is off).
+        "--negative_all_rank",
     ]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo", "HF_HUB_OFFLINE": "1"}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)

@@ -8,7 +8,7 @@ This module imports the engines; no engine imports it.
 
 from __future__ import annotations
 
-from capfilt.curate import checkpoints, heads
+from capfilt.curate import checkpoints, heads, scorer_specs
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.filter import FastFilter
 from capfilt.curate.engines.interfaces import (
@@ -19,6 +19,7 @@ from capfilt.curate.engines.interfaces import (
     Scorer,
     ScorerSettings,
 )
+from capfilt.curate.engines.reference.blip2_scorer import Blip2Retrieval, Blip2Scorer
 from capfilt.curate.engines.reference.captioner import TransformersCaptioner
 from capfilt.curate.engines.reference.cosine_scorer import CosineScorer
 from capfilt.curate.engines.reference.filter import TransformersFilter
@@ -54,25 +55,34 @@ def load_filter(settings: FilterSettings, engine: str = DEFAULT_ENGINE) -> Filte
     return _engine(FILTERS, engine, "filter")(settings)
 
 
-def load_scorer(settings: ScorerSettings) -> Scorer:
-    """A `--scorer` model: CLIP and SigLIP cosines have one implementation, the same for every engine."""
-    return CosineScorer(settings)
+def load_scorer(settings: ScorerSettings, shared: dict[str, Blip2Retrieval] | None = None) -> Scorer:
+    """A `--scorer` model, the same for every engine: a CLIP/SigLIP cosine, or a BLIP-2 ITM/ITC scorer
+    (`blip2-itm:`/`blip2-itc:`; scorers of one checkpoint share one loaded model through `shared`)."""
+    blip2 = scorer_specs.parse_blip2(settings.checkpoint)
+    if blip2 is None:
+        return CosineScorer(settings)
+    shared = {} if shared is None else shared
+    if blip2.checkpoint not in shared:
+        shared[blip2.checkpoint] = Blip2Retrieval(blip2.checkpoint, settings.device, settings.precision)
+    return Blip2Scorer(settings, shared[blip2.checkpoint], blip2.mode)
 
 
 def load_scorers(settings: list[ScorerSettings]) -> list[Scorer]:
     """Every `--scorer`, in flag order: the models first, then the heads (`head:FILE@BASE`), each on the
-    image embedding of the model scorer named BASE (computed once per batch for all its heads)."""
-    models = {s.name: load_scorer(s) for s in settings if heads.parse_head(s.checkpoint) is None}
+    image embedding of the CLIP/SigLIP scorer named BASE (computed once per batch for all its heads)."""
+    shared: dict[str, Blip2Retrieval] = {}
+    models = {s.name: load_scorer(s, shared) for s in settings if heads.parse_head(s.checkpoint) is None}
+    embedders = {name: model for name, model in models.items() if isinstance(model, CosineScorer)}
     loaded = {}
     for each in settings:
         spec = heads.parse_head(each.checkpoint)
         if spec is None:
             loaded[each.name] = models[each.name]
-        elif spec.base not in models:
+        elif spec.base not in embedders:
             raise heads.HeadError(
                 f"--scorer {each.name}: head {spec.path} reads the embedding of {spec.base}, which is not a "
-                f"CLIP/SigLIP --scorer of this run ({', '.join(models) or 'none is given'})"
+                f"CLIP/SigLIP --scorer of this run ({', '.join(embedders) or 'none is given'})"
             )
         else:
-            loaded[each.name] = HeadScorer(each, models[spec.base])
+            loaded[each.name] = HeadScorer(each, embedders[spec.base])
     return [loaded[each.name] for each in settings]

@@ -30,6 +30,11 @@ class CosineScorer(Scorer):
             settings.checkpoint, "scorer", settings.device, settings.precision
         )
         self.family = self.model.config.model_type
+        if self.family not in ("clip", "siglip"):  # a hub id resolved online is only known once loaded
+            raise checkpoints.CheckpointError(
+                f"--scorer {self.name}={settings.checkpoint} is a {self.family!r} model, not CLIP or SigLIP"
+                + (": write blip2-itm:CHECKPOINT or blip2-itc:CHECKPOINT" if self.family == "blip-2" else "")
+            )
         self.max_tokens = self.model.config.text_config.max_position_embeddings
         self._last_images: list[Image.Image] = []
         self._last_embeddings: torch.Tensor | None = None
