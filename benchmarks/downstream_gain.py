@@ -54,7 +54,7 @@ class Settings:
     workdir: str = option(help="directory of the run; rerun the same command to continue a killed run")
     world_seed: int = option(0, "seed of the demo world and of the CapFilt run")
     seeds: int = option(3, "pretraining seeds per corpus (0, 1, ...)")
-    web: int = option(1000, "web pairs CapFilt curates (the pretraining corpora)")
+    web: int = option(600, "web pairs CapFilt curates (the pretraining corpora)")
     vqa_train: int = option(600, "VQA training scenes (about 6 questions each)")
     vqa_test: int = option(100, "VQA held-out scenes")
     nlvr2_train: int = option(1000, "NLVR2 training examples")
@@ -63,10 +63,10 @@ class Settings:
     visdial_test: int = option(20, "VisDial held-out dialogs (10 rounds x 100 candidates each)")
     preset: str = option("tiny", "BLIP size of every pretrained model (models.blip.presets)")
     image_size: int = option(64, "model input resolution (the world is drawn at 64 px)")
-    pretrain_steps: int = option(250, "pretraining steps, the same for both corpora")
+    pretrain_steps: int = option(150, "pretraining steps, the same for both corpora")
     pretrain_batch: int = option(32, "pretraining batch size")
     pretrain_lr: float = option(5e-4, "pretraining peak learning rate")
-    finetune_steps: int = option(100, "fine-tuning steps per task")
+    finetune_steps: int = option(60, "fine-tuning steps per task")
     finetune_batch: int = option(
         16, "fine-tuning batch size (VQA: questions, NLVR2: pairs, VisDial: dialogs)"
     )
@@ -120,7 +120,7 @@ def build_corpora(s: Settings, world: Path, directory: Path) -> dict:
     argv = [
         "--input", f"{world}/web/*.parquet", "--output", output,
         "--captioner", ASSETS / "captioner", "--filter", ASSETS / "filter",
-        "--seed", s.world_seed, "--device", "cpu", "--engine", "transformers",
+        "--seed", s.world_seed, "--device", "cpu",
     ]  # fmt: skip
     # A process of its own: a Beam job's workers and logging take over the process's output.
     stats = run_in_process(capfilt_job.run, [str(a) for a in argv], log=directory / "capfilt.log")
