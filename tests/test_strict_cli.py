@@ -310,6 +310,7 @@ def test_every_model_subcommand_is_strict(capsys, build, argv):
         ("combination", "--sample", "--samples"),
         ("crawl", "--repeats", "--repeat"),
         ("decode", "--round", "--rounds"),
+        ("downstream_gain", "--pretrain_step", "--pretrain_steps"),
         ("readers", "--sample", "--samples"),
         ("ingest", "--thread", "--threads"),
         ("loader", "--step", "--steps"),
