@@ -185,6 +185,16 @@ def section_seconds(fast: CaptionAndScore, image_batches) -> tuple[dict[str, flo
     return {label: round(spent.get(label, 0.0), 3) for label, _, _ in SECTIONS}, total
 
 
+def gmac_per_image(images: int, function, *args) -> float:
+    """Multiply-adds per image of one pass, as torch's FlopCounterMode counts them (matrix products and
+    attention; 2 FLOPs per multiply-add); elementwise work, sampling included, is not counted."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        function(*args)
+    return counter.get_total_flops() / 2 / images / 1e9
+
+
 def pipeline_rate(
     args, parquet_glob: str, captioner: str, filter: str, num_captions: int
 ) -> tuple[float, str]:
@@ -238,6 +248,9 @@ class Settings:
     precision: str = option("fp32", choices=("fp32", "bf16", "fp16"))
     skip_pipeline: bool = option(False, "measure (a) and (b) only")
     sections: bool = option(False, "after (b), one more engine pass timing its sections (CPU seconds)")
+    flops: bool = option(
+        False, "one more pass of each side counting its multiply-adds (torch FlopCounterMode)"
+    )
     pipeline_engine: str = option("fast", "the pipeline's --engine for (c)", choices=tuple(engine_names()))
 
 
@@ -304,6 +317,16 @@ def main() -> None:
             figures["engine_section_cpu_s"] = {**spent, "total": round(total, 3)}
             shares = "   ".join(f"{label} {100 * s / total:.1f}%" for label, s in spent.items())
             print(f"N={num_captions}: engine CPU {total:.2f}s: {shares}")
+        if args.flops:
+            a_gmac = gmac_per_image(
+                args.images, run_reference, reference, image_batches, num_captions, args.max_length
+            )
+            b_gmac = gmac_per_image(args.images, run_engine, fast, image_batches)
+            figures.update(reference_gmac_per_image=round(a_gmac, 2), engine_gmac_per_image=round(b_gmac, 2))
+            print(
+                f"N={num_captions}: multiply-adds per image: (a) {a_gmac:.1f} GMAC  (b) {b_gmac:.1f} GMAC  "
+                f"a/b {a_gmac / b_gmac:.2f}"
+            )
         if args.skip_pipeline:
             print(f"N={num_captions}: (c) pipeline skipped (--skip-pipeline)")
         else:

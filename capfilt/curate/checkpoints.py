@@ -29,6 +29,7 @@ from transformers import (
 from transformers.models.auto.modeling_auto import MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
 from transformers.utils import logging as transformers_logging
 
+from capfilt.curate import digest_cache
 from schemas.publish import building_folder
 
 KINDS = {"captioner": BlipForConditionalGeneration, "filter": BlipForImageTextRetrieval}
@@ -205,14 +206,19 @@ WEIGHTS_HASH_DIGITS = 8
 
 def weights_digest(directory: Path) -> str:
     """sha256 of the checkpoint's safetensors weights (model.safetensors, or the shards in name order, read
-    as one stream): what the weights are, whatever folder holds them."""
+    as one stream): what the weights are, whatever folder holds them. Remembered between runs for files
+    unchanged since (capfilt.curate.digest_cache)."""
     files = sorted(directory.glob("model-*.safetensors")) or [directory / "model.safetensors"]
-    digest = hashlib.sha256()
-    for path in files:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()
+
+    def sha256() -> str:
+        digest = hashlib.sha256()
+        for path in files:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        return digest.hexdigest()
+
+    return digest_cache.cached_sha256(files, sha256)
 
 
 def portable_name(name: str) -> str:

@@ -5,20 +5,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import schemas
+from capfilt.cache_dir import cache_root
 from capfilt.world import WorldConfig, generate_world
 
 CORRECT = "correct"
-
-
-def cache_root() -> Path:
-    base = os.environ.get("CAPFILT_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "capfilt"
-    )
-    return Path(base)
 
 
 def demo_world(config: WorldConfig | None = None, cache: Path | None = None, say=None) -> Path:

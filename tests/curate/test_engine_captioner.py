@@ -4,6 +4,7 @@ import pytest
 import torch
 from transformers import AutoProcessor, BlipForConditionalGeneration
 
+from capfilt.curate.engines.fast import generation
 from capfilt.curate.engines.fast.captioner import FastCaptioner
 from capfilt.curate.engines.fast.kv_cache import SelfAttentionCache
 from capfilt.curate.engines.interfaces import CaptionerSettings
@@ -86,6 +87,25 @@ def test_nucleus_captions_do_not_depend_on_the_batch(checkpoint, images):
     # Samples differ from each other, and another run seed gives other captions.
     assert any(len(set(captions)) > 1 for captions in together)
     assert engine.caption(images[:5], seeds(5, run_seed=1)) != together
+
+
+def test_finished_sequences_leave_the_batch_and_captions_stay_the_reference_ones(
+    checkpoint, images, monkeypatch
+):
+    layouts = []
+    from_counts = generation.ImageGroups.from_counts
+
+    def recorded(counts, device="cpu"):
+        layouts.append(list(counts))
+        return from_counts(counts, device)
+
+    monkeypatch.setattr(generation.ImageGroups, "from_counts", recorded)
+    settings = CaptionerSettings(checkpoint, num_captions=4, decoding="nucleus", min_length=5, max_length=18)
+    ours = FastCaptioner(settings).captions(images, seeds(IMAGES))
+    monkeypatch.undo()
+    assert ours == TransformersCaptioner(settings).captions(images, seeds(IMAGES))
+    # Some images kept decoding with fewer than 4 rows: sequences left one by one, not whole images only.
+    assert any(len(set(counts)) > 1 or counts[0] < 4 for counts in layouts if counts), layouts
 
 
 def test_prompt_longer_than_max_length_is_refused(checkpoint):

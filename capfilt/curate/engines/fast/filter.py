@@ -12,6 +12,7 @@ from PIL import Image
 
 from capfilt.curate.engines.fast.attention import ImageGroups
 from capfilt.curate.engines.fast.itm import ItmEncoder
+from capfilt.curate.engines.fast.text_buckets import length_buckets
 from capfilt.curate.engines.fast.vision import encode_images
 from capfilt.curate.engines.interfaces import FilterSettings
 from capfilt.curate.engines.reference.filter import TransformersFilter, itm_probability
@@ -40,9 +41,24 @@ class FastFilter(TransformersFilter):
         if not flat:
             return [[] for _ in texts]
         tokens = self.tokenize(flat)
-        groups = ImageGroups.from_counts([len(image_texts) for image_texts in texts], self.device)
         image_kv = self.itm.image_keys_values(image_embeds)
-        logits = self.itm.itm_logits(tokens["input_ids"], tokens["attention_mask"], groups, image_kv)
+        counts = torch.tensor([len(image_texts) for image_texts in texts], device=self.device)
+        image_of_row = torch.repeat_interleave(torch.arange(len(texts), device=self.device), counts)
+        mask = tokens["attention_mask"]
+        logits = None
+        # Buckets cut the padding off the end: only for a tokenizer that pads on the right (BERT's does).
+        right_padded = self.processor.tokenizer.padding_side == "right"
+        buckets = (
+            length_buckets(mask.sum(dim=1)) if right_padded else [(torch.arange(len(flat)), mask.shape[1])]
+        )
+        for rows, length in buckets:
+            per_image = torch.bincount(image_of_row[rows], minlength=len(texts)).tolist()
+            groups = ImageGroups.from_counts(per_image, self.device)
+            bucket = self.itm.itm_logits(
+                tokens["input_ids"][rows, :length], mask[rows, :length], groups, image_kv
+            )
+            logits = bucket.new_empty(len(flat), bucket.shape[1]) if logits is None else logits
+            logits[rows] = bucket
         probabilities = itm_probability(logits).tolist()
         scores, start = [], 0
         for image_texts in texts:

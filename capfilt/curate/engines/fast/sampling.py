@@ -1,7 +1,8 @@
 """How the next token is chosen: the logits processors `generate` would apply, then argmax or a draw.
 
 The processors are transformers' own classes, in the order `generate` applies them (repetition penalty,
-minimum length, then top-k and top-p), so a step sees exactly the scores the reference sees. Sampling draws
+minimum length, then top-k and top-p; top-p after top-k is computed by `top_p.TopPAfterTopK`, the warper's
+result without its full sort), so a step sees exactly the scores the reference sees. Sampling draws
 each row from its own generator (capfilt.curate.seeding), so a caption does not depend on its batch
 neighbours.
 """
@@ -17,6 +18,7 @@ from transformers import (
     TopPLogitsWarper,
 )
 
+from capfilt.curate.engines.fast.top_p import TopPAfterTopK
 from capfilt.curate.seeding import sample_rows
 
 
@@ -51,8 +53,8 @@ class Nucleus:
         processors += _min_length(min_length, eos_token_id, device)
         if top_k:
             processors.append(TopKLogitsWarper(top_k))
-        if top_p < 1.0:
-            processors.append(TopPLogitsWarper(top_p))
+        if top_p < 1.0:  # after top-k, the same cut without sorting the whole vocabulary
+            processors.append(TopPAfterTopK(top_p) if top_k else TopPLogitsWarper(top_p))
         self.processors = LogitsProcessorList(processors)
         self.rows = rows
 
