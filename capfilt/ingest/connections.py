@@ -24,10 +24,13 @@ def _dropped(connection) -> bool:
     if sock is None:
         return True
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
+        if hasattr(select, "poll"):  # poll has no FD_SETSIZE limit (select refuses descriptors past 1023)
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([sock], [], [], 0)[0])
     except (OSError, ValueError):  # closed or unusable descriptor
         return True
-    return bool(readable)
 
 
 class IdleConnections:
