@@ -49,6 +49,7 @@ RUNTIME = [
 EXTRAS = {
     # datasets: tests prove that Hugging Face `datasets` reads our Parquet image column as an Image feature.
     # beautifulsoup4 + html5lib: an independent HTML parse that the crawl tests compare extraction against.
+    # py-spy: the sampling profiler behind docs/ingest.md's profile (every thread, no code change).
     "dev": [
         "pytest>=8",
         "pytest-timeout>=2.3",
@@ -56,6 +57,7 @@ EXTRAS = {
         "datasets>=3",
         "beautifulsoup4>=4.12",
         "html5lib>=1.1",
+        "py-spy>=0.4",
     ],
     # gcsfs lets fsspec read and write gs:// inputs, outputs and model folders on Dataflow.
     "gcp": ["apache-beam[gcp]>=2.60", "gcsfs>=2023.1"],

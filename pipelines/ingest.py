@@ -188,6 +188,10 @@ class DownloadShard(beam.DoFn):
     def setup(self):
         self.fetcher = Fetcher(self.config.fetch)
 
+    def teardown(self):
+        if self.fetcher is not None:
+            self.fetcher.close()
+
     def process(self, batch):
         started, ok = time.monotonic(), 0
         for result in download_shard(batch, self.fetcher, self.config.normalize, self.config.thread_count):

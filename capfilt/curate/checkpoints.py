@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,12 @@ HUB_EXAMPLES = {
 BLIP = "blip"
 GENERATE_CAPTIONER_TYPES = frozenset(MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES) - {BLIP}
 REMOTE_PREFIXES = ("gs://", "s3://", "gcs://", "hdfs://", "http://", "https://", "az://", "abfs://")
+# One model load at a time per process. transformers' from_pretrained swaps process-wide functions while it
+# builds a model (`PreTrainedModel.tie_weights` and torch's init functions, transformers/initialization.py)
+# and then puts back what it found: two loads in two threads (Beam sets up a captioner's and a filter's
+# handler at once) can leave weight tying off for good, so that every later load in the process finds the
+# tied weights missing (issue 17's CheckpointError) and models built later are not initialised.
+LOADING = threading.RLock()
 
 
 class CheckpointError(ValueError):
@@ -295,22 +302,23 @@ def _scorer_config(source: str):
 
 
 def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype, config=None):
-    verbosity = transformers_logging.get_verbosity()
-    transformers_logging.set_verbosity_error()  # our own check below replaces the load report
-    transformers_logging.disable_progress_bar()
-    try:
-        settings = {} if config is None else {"config": config}
-        model, info = model_class.from_pretrained(
-            source, use_safetensors=True, dtype=dtype, output_loading_info=True, **settings
-        )
-        if model_class in SCORER_CLASSES.values():
-            processor = ScorerProcessor(
-                AutoTokenizer.from_pretrained(source), AutoImageProcessor.from_pretrained(source)
+    with LOADING:
+        verbosity = transformers_logging.get_verbosity()
+        transformers_logging.set_verbosity_error()  # our own check below replaces the load report
+        transformers_logging.disable_progress_bar()
+        try:
+            settings = {} if config is None else {"config": config}
+            model, info = model_class.from_pretrained(
+                source, use_safetensors=True, dtype=dtype, output_loading_info=True, **settings
             )
-        else:
-            processor = AutoProcessor.from_pretrained(source)
-    finally:
-        transformers_logging.set_verbosity(verbosity)
+            if model_class in SCORER_CLASSES.values():
+                processor = ScorerProcessor(
+                    AutoTokenizer.from_pretrained(source), AutoImageProcessor.from_pretrained(source)
+                )
+            else:
+                processor = AutoProcessor.from_pretrained(source)
+        finally:
+            transformers_logging.set_verbosity(verbosity)
     return model, info, processor
 
 

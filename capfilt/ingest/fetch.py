@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import functools
 import http.client
 import socket
 import ssl
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from capfilt.ingest.connections import IdleConnections
 from capfilt.ingest.deadline import Deadline, DeadlineExceeded, deadline_response_class
 from capfilt.ingest.netsafety import (
     AddressPolicy,
     BadURL,
     BlockedAddress,
+    CheckedURL,
     CredentialsInURL,
     UnknownHost,
     UnsupportedScheme,
@@ -135,6 +137,10 @@ class _Guarded:
     def __init__(self, *args, policy: AddressPolicy, deadline: Deadline, **kwargs):
         super().__init__(*args, **kwargs)
         self._policy = policy
+        self.arm(deadline)
+
+    def arm(self, deadline: Deadline) -> None:
+        """Bound the next exchange by `deadline`: a kept-alive connection serves request after request."""
         self._deadline = deadline
         self.response_class = deadline_response_class(deadline, _per_call(self.timeout))
 
@@ -164,37 +170,9 @@ class _GuardedHTTPSConnection(_Guarded, http.client.HTTPSConnection):
             raise
 
 
-def _deadline_of(request) -> Deadline:
-    return getattr(request, "deadline", None) or Deadline.unlimited()
-
-
-class _GuardedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, policy: AddressPolicy):
-        super().__init__()
-        self._connection = functools.partial(_GuardedHTTPConnection, policy=policy)
-
-    def http_open(self, req):
-        return self.do_open(self._connection, req, deadline=_deadline_of(req))
-
-
-class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, policy: AddressPolicy):
-        super().__init__()
-        self._connection = functools.partial(_GuardedHTTPSConnection, policy=policy)
-
-    def https_open(self, req):
-        return self.do_open(self._connection, req, context=self._context, deadline=_deadline_of(req))
-
-
-def guarded_opener(policy: AddressPolicy) -> urllib.request.OpenerDirector:
-    """An opener with no proxy, no automatic redirects and no error processing: every status comes back.
-
-    No proxy because the address check must apply to the server itself, not to a proxy in between.
-    """
-    opener = urllib.request.OpenerDirector()
-    opener.add_handler(_GuardedHTTPHandler(policy))
-    opener.add_handler(_GuardedHTTPSHandler(policy))
-    return opener
+# Errors of a kept-alive connection that the server closed meanwhile: the request never reached it.
+STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+CONNECTION_CLASSES = {"http": _GuardedHTTPConnection, "https": _GuardedHTTPSConnection}
 
 
 def x_robots_disallows(headers, user_agent_token: str, directives) -> bool:
@@ -286,7 +264,7 @@ class Fetcher:
 
     def __init__(self, config: FetchConfig, sleep=time.sleep, clock=time.time):
         self.config = config
-        self._opener = guarded_opener(config.policy)
+        self._connections = IdleConnections()
         self._sleep = sleep
         self._clock = clock
         self.robots = (
@@ -346,9 +324,7 @@ class Fetcher:
                     verdict = self.robots.verdict(target.url)
                 if verdict is not None:
                     raise FetchError(*verdict)
-            request = urllib.request.Request(target.url, headers={"User-Agent": self.config.user_agent})
-            request.deadline = deadline
-            with self._opener.open(request, timeout=self.config.timeout) as response:
+            with self._exchange(target, deadline) as response:
                 status = response.status
                 if 300 <= status < 400 and status != 304:
                     location = response.headers.get("Location")
@@ -372,6 +348,52 @@ class Fetcher:
                     raise FetchError("x_robots_tag", f"{target.url}: {response.headers.get('X-Robots-Tag')}")
                 return target.url, _read_bounded(response, self.config.max_bytes, target.url)
         raise FetchError("too_many_redirects", f"more than {self.config.max_redirects} redirects")
+
+    @contextmanager
+    def _exchange(self, target: CheckedURL, deadline: Deadline):
+        """GET `target` on a kept-alive connection to its origin when there is one, else on a new guarded one.
+
+        The connection goes back for reuse only when the response was read to its end and keeps the connection
+        open; a reused connection the server had closed is replaced once by a fresh one."""
+        origin = (target.scheme, target.host, target.port)
+        # The selector as urllib sends it: path and query, no fragment.
+        selector = urllib.request.Request(target.url).selector
+        headers = {"User-Agent": self.config.user_agent}
+        connection = self._connections.take(origin)
+        response = None
+        try:
+            if connection is not None:
+                connection.arm(deadline)
+                try:
+                    connection.request("GET", selector, headers=headers)
+                    response = connection.getresponse()
+                except STALE_CONNECTION_ERRORS:
+                    connection.close()
+                    connection = None
+            if connection is None:
+                connection = CONNECTION_CLASSES[target.scheme](
+                    target.host,
+                    target.port,
+                    timeout=self.config.timeout,
+                    policy=self.config.policy,
+                    deadline=deadline,
+                )
+                connection.request("GET", selector, headers=headers)
+                response = connection.getresponse()
+            yield response
+        except BaseException:
+            if connection is not None:
+                connection.close()
+            raise
+        if response.isclosed() and not response.will_close and connection.sock is not None:
+            self._connections.give(origin, connection)
+        else:
+            response.close()
+            connection.close()
+
+    def close(self) -> None:
+        """Close the idle kept-alive connections (a worker's teardown)."""
+        self._connections.close()
 
     def _get_robots(self, url: str) -> tuple[int, bytes]:
         """Fetch a robots.txt: (status, body). An HTTP status comes back; anything else raises.

@@ -39,6 +39,9 @@ def _stage2_losses(directory: Path, samples: list[dict]) -> tuple[float, float]:
 
 
 @pytest.mark.slow
+# Measured under load (issue 17): 1,370 s at load average 15-20 on 2 cores, stage 1 alone 20 min; the
+# suite's 600 s guard is no upper bound for it there (README, Development: the timeout rule).
+@pytest.mark.timeout(2400)
 def test_blip2_uses_the_image_in_stage1_and_stage2_and_stage2_keeps_the_lm(tmp_path, vlm_world):
     world = vlm_world
     data = str(world / "human" / "*.parquet")

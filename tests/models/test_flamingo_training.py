@@ -17,6 +17,9 @@ COMMON = ["--num_workers", "0", "--save_every", "1000", "--shuffle_buffer", "200
 
 
 @pytest.mark.slow
+# Measured under load (issue 17): 898 s at load average 6-10 on 2 cores, over the suite's 600 s guard
+# (README, Development: the timeout rule).
+@pytest.mark.timeout(1800)
 def test_flamingo_learns_and_uses_the_image(tmp_path, vlm_world):
     world = vlm_world
     data = str(world / "human" / "*.parquet")
