@@ -10,7 +10,6 @@ import hashlib
 import json
 import tempfile
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,32 +301,24 @@ def _scorer_config(source: str):
     return config
 
 
-@contextmanager
-def quiet_loading():
-    """Around every from_pretrained in capfilt: one load at a time per process (LOADING says why), and
-    transformers' load report and progress bars silenced (the callers check what loaded themselves)."""
+def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype, config=None):
     with LOADING:
         verbosity = transformers_logging.get_verbosity()
-        transformers_logging.set_verbosity_error()
+        transformers_logging.set_verbosity_error()  # our own check below replaces the load report
         transformers_logging.disable_progress_bar()
         try:
-            yield
+            settings = {} if config is None else {"config": config}
+            model, info = model_class.from_pretrained(
+                source, use_safetensors=True, dtype=dtype, output_loading_info=True, **settings
+            )
+            if model_class in SCORER_CLASSES.values():
+                processor = ScorerProcessor(
+                    AutoTokenizer.from_pretrained(source), AutoImageProcessor.from_pretrained(source)
+                )
+            else:
+                processor = AutoProcessor.from_pretrained(source)
         finally:
             transformers_logging.set_verbosity(verbosity)
-
-
-def _quiet_from_pretrained(model_class, source: str, dtype: torch.dtype, config=None):
-    with quiet_loading():
-        settings = {} if config is None else {"config": config}
-        model, info = model_class.from_pretrained(
-            source, use_safetensors=True, dtype=dtype, output_loading_info=True, **settings
-        )
-        if model_class in SCORER_CLASSES.values():
-            processor = ScorerProcessor(
-                AutoTokenizer.from_pretrained(source), AutoImageProcessor.from_pretrained(source)
-            )
-        else:
-            processor = AutoProcessor.from_pretrained(source)
     return model, info, processor
 
 

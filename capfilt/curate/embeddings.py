@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from transformers import AutoProcessor, CLIPModel
+from transformers.utils import logging as transformers_logging
 
 from capfilt.curate import checkpoints
 from capfilt.curate.checkpoints import CheckpointError
@@ -51,8 +52,11 @@ class ClipEmbedder:
 
     def __init__(self, name: str, device: str = "cpu", precision: str = "fp32"):
         check_clip(name)
-        source = checkpoints._source(name)
-        with checkpoints.quiet_loading():
+        source = checkpoints._local_copy(name) if name.startswith(checkpoints.REMOTE_PREFIXES) else name
+        with checkpoints.LOADING:  # one load at a time per process (checkpoints.LOADING says why)
+            verbosity = transformers_logging.get_verbosity()
+            transformers_logging.set_verbosity_error()
+            transformers_logging.disable_progress_bar()
             try:
                 self.model = CLIPModel.from_pretrained(
                     source, use_safetensors=True, dtype=checkpoints.DTYPES[precision]
@@ -60,6 +64,8 @@ class ClipEmbedder:
                 self.processor = AutoProcessor.from_pretrained(source)
             except OSError as error:
                 raise CheckpointError(f"cannot load CLIP checkpoint {name}: {error}") from error
+            finally:
+                transformers_logging.set_verbosity(verbosity)
         self.device = checkpoints.resolve_device(device)
         self.model.eval().to(self.device)
         positions = self.model.config.text_config.max_position_embeddings
